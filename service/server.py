@@ -1,0 +1,174 @@
+"""The sidecar: a gRPC server with Residency, health checking and reflection.
+
+    Sidecar(settings).start()   listener up, health NOT_SERVING
+          └─ load()             spaCy model, policy bundle, audit log ─▶ health SERVING
+    Sidecar.stop(grace)         health NOT_SERVING, finish in-flight calls, close the audit log
+
+Loading happens after the listener is up so that orchestrators see NOT_SERVING rather
+than a refused connection; Evaluate answers UNAVAILABLE until then.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from policy.audit import AuditLog
+from policy.detect import DetectionSettings, Detector, PresidioDetector
+from policy.errors import ConfigError
+from policy.pipeline import AuditSink, Pipeline, Policy
+from policy.rego import Bundle, RegoEngine
+from service.api import residency_pb2, residency_pb2_grpc
+from service.config import Settings
+from service.servicer import ResidencyServicer
+
+log = logging.getLogger("residency.server")
+
+SERVICE_NAME = residency_pb2.DESCRIPTOR.services_by_name["Residency"].full_name
+# gRPC's own size check sits above ours, so that ours answers with the clearer message.
+_TRANSPORT_SLACK_BYTES = 256 * 1024
+
+
+class State(enum.Enum):
+    NEW = "new"
+    LOADING = "loading"
+    SERVING = "serving"
+    STOPPING = "stopping"
+    STOPPED = "stopped"
+
+
+class Sidecar:
+    def __init__(self, settings: Settings, *, detector: Detector | None = None, audit: AuditSink | None = None) -> None:
+        self.settings = settings
+        self.state = State.NEW
+        self._detector = detector
+        self._audit = audit
+        self._audit_log: AuditLog | None = None
+        self._servicer = ResidencyServicer(settings.limits)
+        self._health = health.HealthServicer()
+        self._executor = ThreadPoolExecutor(max_workers=settings.server.workers, thread_name_prefix="residency-rpc")
+        self._steps = ThreadPoolExecutor(max_workers=settings.server.workers, thread_name_prefix="residency-step")
+        max_message = 2 * settings.limits.max_request_text_bytes + _TRANSPORT_SLACK_BYTES
+        self._server = grpc.server(
+            self._executor,
+            options=[("grpc.max_receive_message_length", max_message), ("grpc.so_reuseport", 0)],
+        )
+        residency_pb2_grpc.add_ResidencyServicer_to_server(self._servicer, self._server)
+        health_pb2_grpc.add_HealthServicer_to_server(self._health, self._server)
+        reflection.enable_server_reflection(
+            (SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME), self._server
+        )
+        self.port = 0
+        self.policy: Policy | None = None
+
+    def start(self) -> int:
+        """Open the listener; returns the bound port (useful with port 0)."""
+        self._set_health(health_pb2.HealthCheckResponse.NOT_SERVING)
+        self.port = self._server.add_insecure_port(self.settings.listen)
+        if self.port == 0:
+            raise ConfigError(f"cannot listen on {self.settings.listen}")
+        self._server.start()
+        log.info("listening on %s (port %d), loading", self.settings.listen, self.port)
+        return self.port
+
+    def load(self) -> None:
+        """Load the model, the policy and the audit log, then report SERVING."""
+        self.state = State.LOADING
+        settings = self.settings
+        engine = RegoEngine(Bundle.load(settings.policy.path))
+        self.policy = Policy(engine)
+        fallback_target = settings.policy.fallback_target
+        if fallback_target:
+            target = self.policy.targets.get(fallback_target)
+            if target is None or not target.self_hosted:
+                raise ConfigError(
+                    f"policy.fallback_target {fallback_target!r} is not a self-hosted target of the policy data"
+                )
+        detector = self._detector or PresidioDetector.load(
+            DetectionSettings(
+                model=settings.detection.model,
+                score_threshold=settings.detection.score_threshold,
+                type_thresholds=settings.detection.type_thresholds,
+                cache_size=settings.detection.cache_size,
+            )
+        )
+        audit = self._audit
+        if audit is None:
+            self._audit_log = audit = AuditLog(
+                settings.audit.path, hmac_key=_read_key(settings), fsync=settings.audit.fsync
+            ).open()
+        pipeline = Pipeline(
+            detector=detector,
+            policy=lambda: self.policy,
+            audit=audit,
+            executor=self._steps,
+            fallback_target=fallback_target or None,
+            floor_categories=frozenset(settings.policy.floor_categories),
+            detect_timeout_s=settings.detection.timeout_s,
+            policy_timeout_s=settings.policy.timeout_s,
+        )
+        self._servicer.ready(pipeline)
+        self.state = State.SERVING
+        self._set_health(health_pb2.HealthCheckResponse.SERVING)
+        log.info("serving policy revision %s", self.policy.revision)
+
+    def stop(self, grace_s: float | None = None) -> None:
+        """Stop taking calls, let in-flight ones finish within the grace period, close the log."""
+        if self.state is State.STOPPED:
+            return
+        self.state = State.STOPPING
+        self._health.enter_graceful_shutdown()
+        grace = self.settings.server.grace_s if grace_s is None else grace_s
+        self._server.stop(grace).wait()
+        self._steps.shutdown(wait=False, cancel_futures=True)
+        if self._audit_log is not None:
+            self._audit_log.close()
+        self.state = State.STOPPED
+
+    def wait(self) -> None:
+        self._server.wait_for_termination()
+
+    def _set_health(self, status) -> None:
+        for service in ("", SERVICE_NAME):
+            self._health.set(service, status)
+
+
+def _read_key(settings: Settings) -> bytes | None:
+    path = settings.audit.hmac_key_file
+    if path is None:
+        return None
+    try:
+        key = path.read_bytes().strip()
+    except OSError as exc:
+        raise ConfigError(f"audit.hmac_key_file: cannot read {path}: {exc.strerror}") from exc
+    if len(key) < 16:
+        raise ConfigError("audit.hmac_key_file must hold a key of at least 16 bytes")
+    return key
+
+
+def serve(settings: Settings) -> None:
+    """Run the sidecar until SIGTERM or SIGINT."""
+    import signal
+
+    sidecar = Sidecar(settings)
+    stopped = threading.Event()
+
+    def on_signal(signum, _frame) -> None:
+        log.info("signal %d: shutting down", signum)
+        threading.Thread(target=lambda: (sidecar.stop(), stopped.set()), daemon=True).start()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    sidecar.start()
+    try:
+        sidecar.load()
+    except BaseException:
+        sidecar.stop(0)
+        raise
+    stopped.wait()

@@ -1,0 +1,120 @@
+"""The real Presidio + spaCy detector: findings, categories, thresholds and the cache."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from policy.categories import CATEGORY_BY_ENTITY, IGNORED_ENTITY_TYPES
+from policy.detect import RECOGNIZERS_YAML, DetectionSettings, Message, PresidioDetector, build_analyzer
+from policy.errors import ConfigError, DetectionError
+
+
+def types_in(detector, text: str) -> set[str]:
+    return {f.entity_type for f in detector.detect([Message("user", text)])}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("My card is 4111 1111 1111 1111", {"CREDIT_CARD"}, id="card"),
+        pytest.param("Email jane.doe@example.com about it", {"EMAIL_ADDRESS"}, id="email"),
+        pytest.param("Transfer to DE89370400440532013000 today", {"IBAN_CODE"}, id="iban"),
+        pytest.param("My social security number is 536-22-8726", {"US_SSN"}, id="ssn"),
+        pytest.param("Call me on +44 20 7946 0958", {"PHONE_NUMBER"}, id="phone-below-default-threshold"),
+        pytest.param("The key is AKIAIOSFODNN7EXAMPLE", {"AWS_ACCESS_KEY"}, id="aws-key"),
+        pytest.param("Barack Obama visited the factory", {"PERSON"}, id="person"),
+    ],
+)
+def test_detects(detector, text, expected):
+    assert expected <= types_in(detector, text)
+
+
+def test_clean_prompt_has_no_regulated_finding(detector):
+    findings = detector.detect([Message("user", "Explain the CAP theorem")])
+
+    assert [f for f in findings if f.category != "QUASI"] == []
+
+
+def test_findings_carry_position_category_and_recognizer(detector):
+    findings = detector.detect([Message("system", "hi"), Message("user", "Write to jane.doe@example.com now")])
+    [finding] = [f for f in findings if f.entity_type == "EMAIL_ADDRESS"]
+
+    assert (finding.entity_type, finding.category, finding.message_index, finding.start, finding.end) == (
+        "EMAIL_ADDRESS", "PII", 1, 9, 29,
+    )
+    assert finding.recognizer == "EmailRecognizer" and finding.score == 1.0
+
+
+def test_cache_gives_the_same_findings_and_counts_hits(detector):
+    messages = [Message("user", "Unique 5: email cache.test@example.com"), Message("assistant", "ok")]
+    hits = detector.cache.hits
+
+    first = detector.detect(messages)
+    second = detector.detect(messages)
+
+    assert first == second
+    assert detector.cache.hits >= hits + 2
+
+
+def test_cache_is_bounded():
+    from policy.detect import Span, SpanCache
+
+    cache = SpanCache(max_entries=2)
+    for key in (b"a", b"b", b"c"):
+        cache.put(key, (Span("PERSON", 0, 1, 1.0, "r"),))
+
+    assert len(cache) == 2 and cache.get(b"a") is None and cache.get(b"c") is not None
+
+
+def test_type_threshold_filters(detector):
+    strict = PresidioDetector(detector._analyzer, DetectionSettings(type_thresholds={"PHONE_NUMBER": 0.99}))
+
+    assert "PHONE_NUMBER" not in types_in(strict, "Call me on +44 20 7946 0958")
+
+
+def test_recognizer_exception_becomes_detection_error_without_text(detector):
+    class Exploding:
+        def analyze(self, **kwargs):
+            raise ValueError(f"bad input {kwargs['text']}")
+
+    broken = PresidioDetector(Exploding(), DetectionSettings())
+
+    with pytest.raises(DetectionError) as error:
+        broken.detect([Message("user", "secret-ish text 12345")])
+    assert "12345" not in str(error.value) and error.value.__cause__ is None
+
+
+def test_every_supported_entity_has_a_category(detector):
+    supported = set(detector._analyzer.get_supported_entities())
+
+    assert supported - set(CATEGORY_BY_ENTITY) == set(IGNORED_ENTITY_TYPES)
+
+
+def test_yaml_lists_each_recognizer_once():
+    names = [r["name"] for r in yaml.safe_load(RECOGNIZERS_YAML.read_text())["recognizers"]]
+
+    assert len(names) == len(set(names))
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        pytest.param(dict(type_thresholds={"NOT_A_TYPE": 0.5}), "unknown entity types: NOT_A_TYPE", id="unknown-type"),
+        pytest.param(dict(score_threshold=1.5), "between 0 and 1", id="threshold-range"),
+        pytest.param(dict(cache_size=-1), "cache_size", id="cache-size"),
+    ],
+)
+def test_bad_detection_settings(settings, message):
+    with pytest.raises(ConfigError, match=message):
+        DetectionSettings(**settings)
+
+
+def test_missing_recognizer_yaml_is_an_error_not_a_default(tmp_path):
+    with pytest.raises(ConfigError, match="no such file"):
+        build_analyzer(DetectionSettings(recognizers_yaml=tmp_path / "missing.yaml"))
+
+
+def test_unknown_model_is_a_config_error():
+    with pytest.raises(ConfigError, match="is not installed"):
+        PresidioDetector.load(DetectionSettings(model="xx_no_such_model"))

@@ -1,0 +1,195 @@
+"""Every fault gives the fail-closed fallback, never an external target; a lost audit write fails the call."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+from dataclasses import replace
+from pathlib import Path
+
+import grpc
+import pytest
+
+from policy.audit import AuditWriteError
+from policy.errors import DetectionError
+from service.api import residency_pb2 as A
+from tests.conftest import SHIPPED_POLICY, request
+
+CARD = "My card is 4111 1111 1111 1111"
+
+
+class RaisingDetector:
+    """A test double: a detector whose recognizer blows up."""
+
+    def detect(self, messages):
+        raise RuntimeError("recognizer exploded")
+
+
+class HangingDetector:
+    """A test double: a detector that never answers until the test releases it."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+
+    def detect(self, messages):
+        self.release.wait(30)
+        return []
+
+
+class FailingAuditSink:
+    """A test double: an audit log whose disk is full."""
+
+    def append(self, record):
+        raise AuditWriteError("write failed: [Errno 28] No space left on device")
+
+
+def bundle_with(tmp_path: Path, decision_rego: str) -> Path:
+    """The shipped data with a replacement policy module."""
+    root = tmp_path / "bundle"
+    root.mkdir()
+    shutil.copy(SHIPPED_POLICY / "data.json", root / "data.json")
+    (root / "decision.rego").write_text("package residency\n\nimport rego.v1\n\n" + decision_rego)
+    return root
+
+
+def with_policy(settings, path: Path, **policy_fields):
+    return replace(settings, policy=replace(settings.policy, path=path, **policy_fields))
+
+
+def assert_fallback(decision, reason_fragment: str, *, action=A.ROUTE_SELF_HOSTED, target="local"):
+    assert decision.fallback, decision.reasons
+    assert reason_fragment in decision.fallback_reason
+    assert decision.action == action
+    assert decision.target.name == target
+    if target:
+        assert decision.target.self_hosted
+
+
+POLICY_FAULTS = [
+    pytest.param('decision := {"action": "allow_external", "target": "hosted-us", "n": to_number("x")}',
+                 "policy_error: data.residency.decision: decision.rego:5:", id="runtime-error"),
+    pytest.param('decision := {"action": "allow_external", "target": "hosted-us"} if { input.nothing }',
+                 "undefined", id="undefined-decision"),
+    pytest.param('decision := {"action": "send_anywhere", "target": "hosted-us"}', "unknown action 'send_anywhere'",
+                 id="unknown-action"),
+    pytest.param('decision := {"action": "allow_external", "target": "hosted-mars"}', "unknown target 'hosted-mars'",
+                 id="unknown-target"),
+    pytest.param('decision := {"action": "route_self_hosted", "target": "hosted-us"}',
+                 "route_self_hosted names external target 'hosted-us'", id="self-hosted-action-external-target"),
+    pytest.param('decision := {"action": "allow_external", "target": "hosted-us", "reasons": ["yolo"]}',
+                 "would carry PCI data", id="policy-sends-card-to-hosted-us"),
+    pytest.param('decision := {"action": "redact", "target": "hosted-us", "redact": ["EMAIL_ADDRESS"]}',
+                 "would carry PCI data", id="policy-redacts-something-else-and-sends-card"),
+    pytest.param('decision := "allow"', "must be an object", id="not-an-object"),
+]
+
+
+@pytest.mark.parametrize(("rego", "reason"), POLICY_FAULTS)
+def test_policy_fault_falls_back_to_self_hosted(start_sidecar, settings, tmp_path, rego, reason):
+    running = start_sidecar(with_policy(settings, bundle_with(tmp_path, rego)))
+
+    decision = running.stub.Evaluate(request(CARD))
+
+    assert_fallback(decision, reason)
+    record = json.loads(running.audit_lines()[-1])
+    assert record["fallback"] is True and record["fallback_reason"] == decision.fallback_reason
+    assert record["result"]["target"] == "local"
+
+
+def test_without_fallback_target_a_fault_denies(start_sidecar, settings, tmp_path):
+    rego = 'decision := {"action": "allow_external", "target": "hosted-mars"}'
+    running = start_sidecar(with_policy(settings, bundle_with(tmp_path, rego), fallback_target=""))
+
+    decision = running.stub.Evaluate(request("Explain the CAP theorem"))
+
+    assert_fallback(decision, "unknown target", action=A.DENY, target="")
+
+
+def test_policy_timeout_falls_back(start_sidecar, settings):
+    running = start_sidecar(replace(settings, policy=replace(settings.policy, timeout_s=1e-9)))
+
+    decision = running.stub.Evaluate(request("Explain the CAP theorem"))
+
+    assert_fallback(decision, "policy evaluation timed out")
+
+
+def test_detector_error_falls_back(start_sidecar, settings):
+    running = start_sidecar(settings, detector=RaisingDetector())
+
+    decision = running.stub.Evaluate(request("Explain the CAP theorem"))
+
+    assert_fallback(decision, "detector failed: RuntimeError")
+    record = json.loads(running.audit_lines()[-1])
+    assert record["input"]["detection"] == {"complete": False}
+    assert record["policy_result"] is None
+
+
+def test_detection_error_message_is_kept(start_sidecar, settings):
+    class TypedFailure:
+        """A test double: a detector that reports its own DetectionError."""
+
+        def detect(self, messages):
+            raise DetectionError("detector failed: ValueError")
+
+    running = start_sidecar(settings, detector=TypedFailure())
+
+    assert_fallback(running.stub.Evaluate(request("hi")), "detector failed: ValueError")
+
+
+def test_detector_hang_falls_back_after_timeout(start_sidecar, settings):
+    hanging = HangingDetector()
+    running = start_sidecar(replace(settings, detection=replace(settings.detection, timeout_s=0.2)), detector=hanging)
+    try:
+        decision = running.stub.Evaluate(request("Explain the CAP theorem"))
+    finally:
+        hanging.release.set()
+
+    assert_fallback(decision, "detection timed out")
+
+
+def test_client_deadline_bounds_detection(start_sidecar, settings):
+    hanging = HangingDetector()
+    running = start_sidecar(settings, detector=hanging)  # detection.timeout_s stays 5 s
+    try:
+        decision = running.stub.Evaluate(request("Explain the CAP theorem"), timeout=1.0)
+    finally:
+        hanging.release.set()
+
+    assert_fallback(decision, "detection timed out")
+
+
+def test_failed_audit_write_fails_the_call(start_sidecar, settings):
+    running = start_sidecar(settings, audit=FailingAuditSink())
+
+    with pytest.raises(grpc.RpcError) as error:
+        running.stub.Evaluate(request("Explain the CAP theorem"))
+
+    assert error.value.code() == grpc.StatusCode.INTERNAL
+    assert "do not send the prompt" in error.value.details()
+
+
+def test_broken_policy_does_not_start(settings, tmp_path, detector):
+    from policy.errors import PolicyLoadError
+    from service.server import Sidecar
+
+    sidecar = Sidecar(with_policy(settings, bundle_with(tmp_path, "decision := {")), detector=detector)
+    sidecar.start()
+    try:
+        with pytest.raises(PolicyLoadError, match=r"decision.rego:\d+:\d+"):
+            sidecar.load()
+    finally:
+        sidecar.stop(0)
+
+
+def test_fallback_target_must_be_self_hosted(settings, detector):
+    from policy.errors import ConfigError
+    from service.server import Sidecar
+
+    sidecar = Sidecar(with_policy(settings, SHIPPED_POLICY, fallback_target="hosted-us"), detector=detector)
+    sidecar.start()
+    try:
+        with pytest.raises(ConfigError, match="not a self-hosted target"):
+            sidecar.load()
+    finally:
+        sidecar.stop(0)
