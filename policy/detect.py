@@ -140,7 +140,7 @@ class PresidioDetector:
     def load(cls, settings: DetectionSettings | None = None) -> PresidioDetector:
         settings = settings or DetectionSettings()
         keep_tldextract_offline()
-        silence_presidio_debug_logs()
+        gate_presidio_logs()
         try:
             analyzer = build_analyzer(settings)
         except ConfigError:
@@ -177,6 +177,7 @@ class PresidioDetector:
         cached = self.cache.get(key)
         if cached is not None:
             return cached
+        _PresidioLogGate.take_skipped()
         try:
             results = self._analyzer.analyze(
                 text=text,
@@ -187,6 +188,10 @@ class PresidioDetector:
         except Exception as exc:
             # The message of a recognizer's exception may quote the text: keep only its type.
             raise DetectionError(f"detector failed: {type(exc).__name__}") from None
+        skipped = _PresidioLogGate.take_skipped()
+        if skipped:
+            # Presidio skips a pattern that timed out and carries on: that is a missed check.
+            raise DetectionError(f"detector incomplete: {skipped} regex pattern(s) timed out")
         spans = tuple(
             sorted(
                 (
@@ -208,21 +213,31 @@ class PresidioDetector:
         return spans
 
 
-class _BelowWarning(logging.Filter):
+class _PresidioLogGate(logging.Filter):
+    """Sits on Presidio's loggers: drops their DEBUG and INFO records, which quote the text
+    being analysed ("Context list is: …"), and notes each regex pattern Presidio skipped
+    after a timeout, which it otherwise only logs as a warning."""
+
+    skipped = threading.local()
+
     def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and record.msg.startswith("Regex pattern '%s' timed out"):
+            self.skipped.count = getattr(self.skipped, "count", 0) + 1
         return record.levelno >= logging.WARNING
 
+    @classmethod
+    def take_skipped(cls) -> int:
+        count = getattr(cls.skipped, "count", 0)
+        cls.skipped.count = 0
+        return count
 
-def silence_presidio_debug_logs() -> None:
-    """Presidio logs the text it analyses at DEBUG and INFO ("Context list is: …"); drop those records.
 
-    The filter sits on Presidio's own loggers, so it holds even when an application
-    turns the root logger up to DEBUG.
-    """
+def gate_presidio_logs() -> None:
+    """Install the gate on Presidio's own loggers: it holds even when the root logger is at DEBUG."""
     for name in ("presidio-analyzer", "presidio-anonymizer"):
         presidio_logger = logging.getLogger(name)
-        if not any(isinstance(f, _BelowWarning) for f in presidio_logger.filters):
-            presidio_logger.addFilter(_BelowWarning())
+        if not any(isinstance(f, _PresidioLogGate) for f in presidio_logger.filters):
+            presidio_logger.addFilter(_PresidioLogGate())
 
 
 def build_analyzer(settings: DetectionSettings):

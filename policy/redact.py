@@ -11,12 +11,12 @@ from collections.abc import Collection, Sequence
 from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import OperatorConfig, RecognizerResult
 
-from policy.detect import Finding, Message, silence_presidio_debug_logs
+from policy.detect import Finding, Message, gate_presidio_logs
 
 
 class Redactor:
     def __init__(self) -> None:
-        silence_presidio_debug_logs()
+        gate_presidio_logs()
         self._engine = AnonymizerEngine()
 
     def redact(

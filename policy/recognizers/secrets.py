@@ -160,6 +160,8 @@ _PLACEHOLDER = re.compile(
     <[^<>]*> | \[[^\[\]]*\] | \{\{.*\}\} | \{[%\#].* | \$\{.*\}? | \$\(.*\)? | \$[A-Za-z_][\w]*
     | %\(?[\w.]*\)?[sd] | %[\w.]+% | @\w+@ | __\w+__ | (?:\#\{|\{)[\w.]+\}
     | .*(?:\.\.\.|…|\*\*\*|xxxx|your[_\s-]?|_here\b|-here\b|placeholder|redacted|changeme_?later).*
+    | .*\bmy[_\s-]?(?:password|passwd|pass|pwd|secret|token|api[_-]?key|key)\b.*
+    | .*\s.*\b(?:password|passwd|secret|token|api[_\s-]?key)\b.* | .*\b(?:password|passwd|secret|token)\b.*\s.*
     | [*x•·.\#?_=~-]+
     | none|null|nil|undefined|true|false|yes|no|on|off|n/?a|tbd|todo|fixme|empty|blank|required|optional
     | hidden|masked|omitted|removed|secret|secrets|password|passwd|pwd|pass|token|key|apikey|api[_-]key
@@ -470,6 +472,7 @@ _PUTTY_END = re.compile(r"Private-MAC:[ \t]*[0-9a-fA-F]+")
 _KEY_BODY_LINE = re.compile(
     r"(?:\r?\n|\\r?\\n)[ \t]*(?:[A-Za-z0-9+/=]+|[A-Za-z][A-Za-z0-9-]*:[^\r\n\\]*)(?=\r?\n|\\r|\\n|$)"
 )
+_KEY_MATERIAL = re.compile(r"[A-Za-z0-9+/=]{16,}")
 _MAX_KEY_BLOCK = 64_000  # no private key is longer; bounds the search for END
 
 
@@ -490,6 +493,9 @@ def _find_private_keys(text: str, lowered: str) -> Iterator[_Finding]:
                     block_end = line.end()
                 score, rule = SCORE_SECONDARY_PREFIXED, "private_key_block_truncated"
             covered_until = block_end
+            # Markers without key material are code or documentation (`if line == "-----BEGIN ..."`).
+            if not _KEY_MATERIAL.search(text, begin.end(), end.start() if end is not None else block_end):
+                continue
             yield _Finding(PRIVATE_KEY, begin.start(), block_end, score, rule, pattern=begin_regex.pattern,
                            validated=end is not None)
 
@@ -632,8 +638,9 @@ def _accept_value(kind: str, value: str, *, quoted: bool, loose_context: bool) -
         return _looks_like_token(value)
     if quoted or not loose_context:
         return True
-    # Running text or code (`password: HiddenText | None`): demand a digit or a symbol.
-    return _looks_like_password(value) and not value.isalpha()
+    # Running text or code (`password: HiddenText | None`, `x, password = auth_info`):
+    # demand a digit or a symbol, and not a snake_case name.
+    return _looks_like_password(value) and not _WORD_OR_NAME.fullmatch(value)
 
 
 def _key_before(text: str, end: int) -> str:
@@ -657,6 +664,8 @@ def _find_config_assignments(text: str, lowered: str) -> Iterator[_Finding]:
             continue
         start, end, quoted, at_line_end = found
         value = text[start:end]
+        if not quoted and value.lower() == key.lower():
+            continue  # password=password: a keyword argument passed through
         op = assignment.group("op")
         # Unquoted values where code or prose is as likely as config: `Password: must be ...`,
         # `password = auth_from_netrc` (code; .env and query strings do not space their `=`),

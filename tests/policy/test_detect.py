@@ -6,7 +6,14 @@ import pytest
 import yaml
 
 from policy.categories import CATEGORY_BY_ENTITY, IGNORED_ENTITY_TYPES
-from policy.detect import RECOGNIZERS_YAML, DetectionSettings, Message, PresidioDetector, build_analyzer
+from policy.detect import (
+    RECOGNIZERS_YAML,
+    DetectionSettings,
+    Message,
+    PresidioDetector,
+    build_analyzer,
+    gate_presidio_logs,
+)
 from policy.errors import ConfigError, DetectionError
 
 
@@ -118,3 +125,39 @@ def test_missing_recognizer_yaml_is_an_error_not_a_default(tmp_path):
 def test_unknown_model_is_a_config_error():
     with pytest.raises(ConfigError, match="is not installed"):
         PresidioDetector.load(DetectionSettings(model="xx_no_such_model"))
+
+
+@pytest.fixture(scope="module")
+def fresh_analyzer():
+    """A real analyzer of our own, so tests can add recognizers without touching the shared one."""
+    return build_analyzer(DetectionSettings())
+
+
+def test_exception_in_a_real_recognizer_is_a_detection_error(fresh_analyzer):
+    from presidio_analyzer import EntityRecognizer
+
+    class ExplodingRecognizer(EntityRecognizer):
+        """A test double: a recognizer with a bug."""
+
+        def load(self):
+            pass
+
+        def analyze(self, text, entities, nlp_artifacts=None):
+            raise KeyError("boom")
+
+    fresh_analyzer.registry.add_recognizer(ExplodingRecognizer(supported_entities=["PERSON"], name="Exploding"))
+    try:
+        with pytest.raises(DetectionError, match="detector failed: KeyError"):
+            PresidioDetector(fresh_analyzer, DetectionSettings()).detect([Message("user", "Explain the CAP theorem")])
+    finally:
+        fresh_analyzer.registry.remove_recognizer("Exploding")
+
+
+def test_regex_timeout_that_presidio_skips_is_a_detection_error(fresh_analyzer, monkeypatch):
+    import presidio_analyzer.pattern_recognizer
+
+    gate_presidio_logs()
+    monkeypatch.setattr(presidio_analyzer.pattern_recognizer, "REGEX_TIMEOUT_SECONDS", 0)
+
+    with pytest.raises(DetectionError, match="regex pattern\\(s\\) timed out"):
+        PresidioDetector(fresh_analyzer, DetectionSettings()).detect([Message("user", "Call 555-0100 at 10:30")])
