@@ -15,6 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import grpc_tools
 from grpc_tools import protoc
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +32,8 @@ def generate() -> dict[str, str]:
         args = [
             "grpc_tools.protoc",
             f"-I{PROTO_ROOT}",
+            # The well-known types (google/protobuf/struct.proto) ship inside grpc_tools.
+            f"-I{Path(grpc_tools.__file__).parent / '_proto'}",
             f"--python_out={tmp}",
             f"--pyi_out={tmp}",
             f"--grpc_python_out={tmp}",

@@ -56,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--purpose", default="")
     check.add_argument("--label", action="append", default=[], metavar="KEY=VALUE")
     check.add_argument("--audit-log", help="also record the decision in this audit log")
+    check.add_argument("--explain", action="store_true", help="also print the policy input and the raw policy result")
     check.set_defaults(run=run_check)
 
     policy = commands.add_parser("policy", help="work with policy bundles").add_subparsers(required=True, metavar="ACTION")
@@ -129,6 +130,7 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if isinstance(audit, AuditLog):
         audit.close()
     verdict = decision.verdict
+    explanation = {"input": decision.input, "policy_result": decision.policy_result} if args.explain else {}
     print(
         json.dumps(
             {
@@ -144,6 +146,7 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 "policy_revision": decision.policy_revision,
                 "fallback": verdict.fallback,
                 "fallback_reason": verdict.fallback_reason,
+                **explanation,
             },
             indent=2,
         ),

@@ -11,6 +11,7 @@ import re
 import time
 
 import grpc
+from google.protobuf import struct_pb2
 
 from policy.decision import ALLOWED_ROLES, Action, Caller, EvaluationRequest
 from policy.detect import Message
@@ -51,6 +52,16 @@ class ResidencyServicer(residency_pb2_grpc.ResidencyServicer):
         self._pipeline = pipeline
 
     def Evaluate(self, request: residency_pb2.EvaluateRequest, context: grpc.ServicerContext) -> residency_pb2.Decision:
+        return to_proto(self._decide(request, context))
+
+    def Explain(self, request: residency_pb2.EvaluateRequest, context: grpc.ServicerContext) -> residency_pb2.Explanation:
+        decision = self._decide(request, context)
+        explanation = residency_pb2.Explanation(decision=to_proto(decision))
+        explanation.input.update(decision.input)
+        explanation.policy_result.CopyFrom(_to_value(decision.policy_result))
+        return explanation
+
+    def _decide(self, request: residency_pb2.EvaluateRequest, context: grpc.ServicerContext) -> Decision:
         pipeline = self._pipeline
         if pipeline is None:
             context.abort(grpc.StatusCode.UNAVAILABLE, "residency is starting: the model and policy are loading")
@@ -61,14 +72,13 @@ class ResidencyServicer(residency_pb2_grpc.ResidencyServicer):
         remaining = context.time_remaining()
         deadline = time.monotonic() + remaining - _DEADLINE_RESERVE_S if remaining is not None else None
         try:
-            decision = pipeline.evaluate(evaluation, deadline=deadline)
+            return pipeline.evaluate(evaluation, deadline=deadline)
         except AuditError as exc:
             log.error("audit write failed, no decision returned: %s", exc.code)
             context.abort(
                 grpc.StatusCode.INTERNAL,
                 "the decision could not be written to the audit log, so none was made: do not send the prompt",
             )
-        return to_proto(decision)
 
 
 def to_evaluation_request(request: residency_pb2.EvaluateRequest, limits: Limits) -> EvaluationRequest:
@@ -177,6 +187,13 @@ def to_proto(decision: Decision) -> residency_pb2.Decision:
             residency_pb2.Message(role=m.role, content=m.content) for m in decision.redacted_messages
         )
     return message
+
+
+def _to_value(result) -> struct_pb2.Value:
+    """Any JSON value (None included) as a protobuf Value; Struct.update does the conversion."""
+    holder = struct_pb2.Struct()
+    holder.update({"value": result})
+    return holder.fields["value"]
 
 
 def _check_identifier(field: str, value: str) -> None:

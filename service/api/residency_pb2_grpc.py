@@ -40,6 +40,11 @@ class ResidencyStub:
                 request_serializer=residency_dot_v1_dot_residency__pb2.EvaluateRequest.SerializeToString,
                 response_deserializer=residency_dot_v1_dot_residency__pb2.Decision.FromString,
                 _registered_method=True)
+        self.Explain = channel.unary_unary(
+                '/residency.v1.Residency/Explain',
+                request_serializer=residency_dot_v1_dot_residency__pb2.EvaluateRequest.SerializeToString,
+                response_deserializer=residency_dot_v1_dot_residency__pb2.Explanation.FromString,
+                _registered_method=True)
 
 
 class ResidencyServicer:
@@ -63,6 +68,14 @@ class ResidencyServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Explain(self, request, context):
+        """Evaluate, plus what the policy saw and said: for people debugging a policy.
+        The decision is made and audited exactly as by Evaluate; same status codes.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ResidencyServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -70,6 +83,11 @@ def add_ResidencyServicer_to_server(servicer, server):
                     servicer.Evaluate,
                     request_deserializer=residency_dot_v1_dot_residency__pb2.EvaluateRequest.FromString,
                     response_serializer=residency_dot_v1_dot_residency__pb2.Decision.SerializeToString,
+            ),
+            'Explain': grpc.unary_unary_rpc_method_handler(
+                    servicer.Explain,
+                    request_deserializer=residency_dot_v1_dot_residency__pb2.EvaluateRequest.FromString,
+                    response_serializer=residency_dot_v1_dot_residency__pb2.Explanation.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -99,6 +117,33 @@ class Residency:
             '/residency.v1.Residency/Evaluate',
             residency_dot_v1_dot_residency__pb2.EvaluateRequest.SerializeToString,
             residency_dot_v1_dot_residency__pb2.Decision.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Explain(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/residency.v1.Residency/Explain',
+            residency_dot_v1_dot_residency__pb2.EvaluateRequest.SerializeToString,
+            residency_dot_v1_dot_residency__pb2.Explanation.FromString,
             options,
             channel_credentials,
             insecure,

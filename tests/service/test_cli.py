@@ -80,3 +80,13 @@ def test_bad_label_flag(capsys):
     code, _, err = run(["check", "hi", "--label", "novalue"], capsys)
 
     assert code == EXIT_USAGE and "KEY=VALUE" in err
+
+
+def test_check_explain_prints_input_and_raw_result(capsys):
+    code, out, _ = run(["check", "Email jane.doe@example.com", "--jurisdiction", "DE", "--explain"], capsys)
+
+    decision = json.loads(out)
+    assert code == EXIT_OK
+    assert decision["input"]["caller"]["jurisdiction"] == "DE"
+    assert decision["input"]["summary"]["types"]["EMAIL_ADDRESS"] == 1
+    assert decision["policy_result"]["target"] == decision["target"] == "hosted-eu"

@@ -140,3 +140,32 @@ def test_not_ready_sidecar_answers_unavailable(settings, detector):
         sidecar.stop(0)
     assert error.value.code() == grpc.StatusCode.UNAVAILABLE
     assert health.status == health_pb2.HealthCheckResponse.NOT_SERVING
+
+
+def test_explain_shows_what_the_policy_saw(sidecar):
+    from google.protobuf import json_format
+
+    explanation = sidecar.stub.Explain(request("Email jane.doe@example.com about the invoice", request_id="x-1"))
+
+    document = json_format.MessageToDict(explanation.input)
+    result = json_format.MessageToDict(explanation.policy_result)
+    assert explanation.decision.target.name == "hosted-eu"
+    assert document["caller"]["jurisdiction"] == "EU"
+    assert document["request"] == {"id": "x-1", "requested_target": "hosted-us", "labels": {},
+                                   "message_count": 1.0}
+    assert "EMAIL_ADDRESS" in document["summary"]["types"]
+    assert result["action"] == "allow_external" and result["target"] == "hosted-eu"
+    assert "jane.doe" not in str(document)
+    record = json.loads(sidecar.audit_lines()[-1])
+    assert record["decision_id"] == explanation.decision.decision_id
+
+
+def test_explain_of_a_fallback_has_a_null_policy_result(start_sidecar, settings):
+    from tests.service.test_faults import RaisingDetector
+
+    running = start_sidecar(settings, detector=RaisingDetector())
+
+    explanation = running.stub.Explain(request("hello"))
+
+    assert explanation.decision.fallback
+    assert explanation.policy_result.WhichOneof("kind") == "null_value"
