@@ -82,6 +82,7 @@ class Verdict:
     reasons: tuple[str, ...]
     redact: tuple[str, ...] = ()
     fallback: bool = False
+    fallback_code: str = ""  # a stable code: detection_timeout, detection_failed, policy_timeout, policy_error, …
     fallback_reason: str = ""
 
 
@@ -182,7 +183,9 @@ def check_result(
     return Verdict(action, target, tuple(reasons), redact=tuple(sorted(set(redact))))
 
 
-def fallback(reason: str, *, targets: Mapping[str, Target], fallback_target: str | None) -> Verdict:
+def fallback(
+    code: str, reason: str, *, targets: Mapping[str, Target], fallback_target: str | None
+) -> Verdict:
     """The fail-closed answer: the configured self-hosted target, else deny. Never external."""
     target = targets.get(fallback_target or "")
     if target is not None and target.self_hosted:
@@ -191,6 +194,7 @@ def fallback(reason: str, *, targets: Mapping[str, Target], fallback_target: str
             target,
             (f"fail-closed fallback to self-hosted target {target.name!r}",),
             fallback=True,
+            fallback_code=code,
             fallback_reason=reason,
         )
     return Verdict(
@@ -198,5 +202,6 @@ def fallback(reason: str, *, targets: Mapping[str, Target], fallback_target: str
         None,
         ("fail-closed fallback: no self-hosted target is configured, so nothing may be sent",),
         fallback=True,
+        fallback_code=code,
         fallback_reason=reason,
     )

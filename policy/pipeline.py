@@ -100,6 +100,7 @@ class Decision:
             },
             "policy_result": self.policy_result,
             "fallback": verdict.fallback,
+            "fallback_code": verdict.fallback_code,
             "fallback_reason": verdict.fallback_reason,
             "timings": {
                 "detect_ms": self.timings.detect_ms,
@@ -147,33 +148,33 @@ class Pipeline:
         policy = self._policy()  # one revision for the whole decision
 
         findings: tuple[Finding, ...] = ()
-        failure = ""
+        failure: tuple[str, str] | None = None  # (code, reason)
         try:
             findings = tuple(self._run(self._detector.detect, request.messages, self._detect_timeout_s, deadline))
         except FutureTimeout:
-            failure = "detection timed out"
+            failure = ("detection_timeout", "detection timed out")
         except DetectionError as exc:
-            failure = str(exc)
+            failure = (exc.code, str(exc))
         except Exception as exc:  # noqa: BLE001 — any detector bug fails closed
-            failure = f"detector failed: {type(exc).__name__}"
+            failure = ("detection_failed", f"detector failed: {type(exc).__name__}")
         detected = time.perf_counter()
 
-        input_document = build_input(request, findings, complete=not failure)
+        input_document = build_input(request, findings, complete=failure is None)
         policy_result = None
-        if not failure:
+        if failure is None:
             try:
                 policy_result = self._run(policy.evaluate, input_document, self._policy_timeout_s, deadline)
                 verdict = check_result(
                     policy_result, targets=policy.targets, findings=findings, floor_categories=self._floor
                 )
             except FutureTimeout:
-                failure = "policy evaluation timed out"
+                failure = ("policy_timeout", "policy evaluation timed out")
             except PolicyError as exc:
-                failure = f"{exc.code}: {exc}"
+                failure = (exc.code, f"{exc.code}: {exc}")
             except Exception as exc:  # noqa: BLE001
-                failure = f"policy_error: {type(exc).__name__}"
-        if failure:
-            verdict = fallback(failure, targets=policy.targets, fallback_target=self._fallback_target)
+                failure = ("policy_error", f"policy_error: {type(exc).__name__}")
+        if failure is not None:
+            verdict = fallback(*failure, targets=policy.targets, fallback_target=self._fallback_target)
         decided = time.perf_counter()
 
         redacted = None

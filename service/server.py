@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -25,7 +26,9 @@ from policy.errors import ConfigError
 from policy.pipeline import AuditSink, Pipeline, Policy
 from policy.rego import Bundle, RegoEngine
 from service.api import residency_pb2, residency_pb2_grpc
+from service.auth import Authenticator, CallerProfile, read_tokens_file
 from service.config import Settings
+from service.metrics import Metrics
 from service.servicer import ResidencyServicer
 
 log = logging.getLogger("residency.server")
@@ -50,7 +53,8 @@ class Sidecar:
         self._detector = detector
         self._audit = audit
         self._audit_log: AuditLog | None = None
-        self._servicer = ResidencyServicer(settings.limits)
+        self.metrics = Metrics()
+        self._servicer = ResidencyServicer(settings.limits, build_authenticator(settings), self.metrics)
         self._health = health.HealthServicer()
         self._executor = ThreadPoolExecutor(max_workers=settings.server.workers, thread_name_prefix="residency-rpc")
         self._steps = ThreadPoolExecutor(max_workers=settings.server.workers, thread_name_prefix="residency-step")
@@ -58,6 +62,8 @@ class Sidecar:
         self._server = grpc.server(
             self._executor,
             options=[("grpc.max_receive_message_length", max_message), ("grpc.so_reuseport", 0)],
+            # Calls beyond this get RESOURCE_EXHAUSTED at once instead of waiting in an unbounded queue.
+            maximum_concurrent_rpcs=settings.limits.max_concurrent,
         )
         residency_pb2_grpc.add_ResidencyServicer_to_server(self._servicer, self._server)
         health_pb2_grpc.add_HealthServicer_to_server(self._health, self._server)
@@ -70,10 +76,10 @@ class Sidecar:
     def start(self) -> int:
         """Open the listener; returns the bound port (useful with port 0)."""
         self._set_health(health_pb2.HealthCheckResponse.NOT_SERVING)
-        self.port = self._server.add_insecure_port(self.settings.listen)
-        if self.port == 0:
-            raise ConfigError(f"cannot listen on {self.settings.listen}")
+        self.port = _bind(self._server, self.settings)
         self._server.start()
+        if self.settings.metrics.listen:
+            self.metrics.serve(self.settings.metrics.listen)
         log.info("listening on %s (port %d), loading", self.settings.listen, self.port)
         return self.port
 
@@ -113,6 +119,9 @@ class Sidecar:
             detect_timeout_s=settings.detection.timeout_s,
             policy_timeout_s=settings.policy.timeout_s,
         )
+        if isinstance(detector, PresidioDetector):
+            self.metrics.watch_cache(detector.cache)
+        self.metrics.set_revision(self.policy.revision)
         self._servicer.ready(pipeline)
         self.state = State.SERVING
         self._set_health(health_pb2.HealthCheckResponse.SERVING)
@@ -127,6 +136,7 @@ class Sidecar:
         grace = self.settings.server.grace_s if grace_s is None else grace_s
         self._server.stop(grace).wait()
         self._steps.shutdown(wait=False, cancel_futures=True)
+        self.metrics.close()
         if self._audit_log is not None:
             self._audit_log.close()
         self.state = State.STOPPED
@@ -137,6 +147,54 @@ class Sidecar:
     def _set_health(self, status) -> None:
         for service in ("", SERVICE_NAME):
             self._health.set(service, status)
+
+
+def _bind(server: grpc.Server, settings: Settings) -> int:
+    """Listen on host:port or a unix socket, with TLS or mutual TLS when configured."""
+    credentials = None
+    tls = settings.tls
+    if tls.cert_file is not None:
+        client_ca = _read_file(tls.client_ca_file, "tls.client_ca_file") if tls.client_ca_file else None
+        credentials = grpc.ssl_server_credentials(
+            [(_read_file(tls.key_file, "tls.key_file"), _read_file(tls.cert_file, "tls.cert_file"))],
+            root_certificates=client_ca,
+            require_client_auth=client_ca is not None,
+        )
+    unix = settings.listen.startswith("unix:")
+    # A unix socket is created by bind(); the umask keeps other users from connecting to it.
+    previous_umask = os.umask(0o177) if unix else None
+    try:
+        if credentials is None:
+            port = server.add_insecure_port(settings.listen)
+        else:
+            port = server.add_secure_port(settings.listen, credentials)
+    except RuntimeError as exc:
+        raise ConfigError(f"cannot listen on {settings.listen}: {exc}") from None
+    finally:
+        if previous_umask is not None:
+            os.umask(previous_umask)
+    if port == 0 and not unix:
+        raise ConfigError(f"cannot listen on {settings.listen}")
+    return port
+
+
+def build_authenticator(settings: Settings) -> Authenticator:
+    auth = settings.auth
+    return Authenticator(
+        profiles={
+            name: CallerProfile(name, p.services, p.tenants, tuple(j.upper() for j in p.jurisdictions))
+            for name, p in auth.profiles.items()
+        },
+        certificate_identities=auth.certificate_identities,
+        token_digests=read_tokens_file(auth.tokens_file) if auth.tokens_file else {},
+    )
+
+
+def _read_file(path, setting: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{setting}: cannot read {path}: {exc.strerror}") from exc
 
 
 def _read_key(settings: Settings) -> bytes | None:

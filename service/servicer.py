@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from typing import NoReturn
 
 import grpc
 from google.protobuf import struct_pb2
@@ -18,7 +19,9 @@ from policy.detect import Message
 from policy.audit import AuditError
 from policy.pipeline import Decision, Pipeline
 from service.api import residency_pb2, residency_pb2_grpc
+from service.auth import AuthenticationFailed, Authenticator
 from service.config import Limits
+from service.metrics import Metrics
 
 log = logging.getLogger("residency.service")
 
@@ -44,8 +47,10 @@ class RequestRejected(Exception):
 class ResidencyServicer(residency_pb2_grpc.ResidencyServicer):
     """Answers UNAVAILABLE until `ready()` hands it a pipeline."""
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, authenticator: Authenticator, metrics: Metrics) -> None:
         self._limits = limits
+        self._authenticator = authenticator
+        self._metrics = metrics
         self._pipeline: Pipeline | None = None
 
     def ready(self, pipeline: Pipeline) -> None:
@@ -64,21 +69,38 @@ class ResidencyServicer(residency_pb2_grpc.ResidencyServicer):
     def _decide(self, request: residency_pb2.EvaluateRequest, context: grpc.ServicerContext) -> Decision:
         pipeline = self._pipeline
         if pipeline is None:
-            context.abort(grpc.StatusCode.UNAVAILABLE, "residency is starting: the model and policy are loading")
+            self._reject(context, grpc.StatusCode.UNAVAILABLE, "residency is starting: the model and policy are loading")
         try:
+            profile = self._authenticator.authenticate(context)
             evaluation = to_evaluation_request(request, self._limits)
-        except RequestRejected as rejected:
-            context.abort(rejected.code, str(rejected))
+        except (AuthenticationFailed, RequestRejected) as rejected:
+            self._reject(context, rejected.code, str(rejected))
+        if profile is not None:
+            caller = evaluation.caller
+            refusal = profile.refusal(caller.service, caller.tenant, caller.jurisdiction)
+            if refusal:
+                log.warning("permission denied for profile %s: %s", profile.name, refusal)
+                self._reject(context, grpc.StatusCode.PERMISSION_DENIED, refusal)
         remaining = context.time_remaining()
         deadline = time.monotonic() + remaining - _DEADLINE_RESERVE_S if remaining is not None else None
         try:
-            return pipeline.evaluate(evaluation, deadline=deadline)
+            decision = pipeline.evaluate(evaluation, deadline=deadline)
         except AuditError as exc:
             log.error("audit write failed, no decision returned: %s", exc.code)
-            context.abort(
+            self._reject(
+                context,
                 grpc.StatusCode.INTERNAL,
                 "the decision could not be written to the audit log, so none was made: do not send the prompt",
             )
+        except Exception as exc:  # noqa: BLE001 — e.g. redaction; its message may quote the text
+            log.error("decision failed: %s", type(exc).__name__)
+            self._reject(context, grpc.StatusCode.INTERNAL, "the decision failed, so none was made: do not send the prompt")
+        self._metrics.observe(decision)
+        return decision
+
+    def _reject(self, context: grpc.ServicerContext, code: grpc.StatusCode, message: str) -> NoReturn:
+        self._metrics.rejected.labels(code=code.name).inc()
+        context.abort(code, message)
 
 
 def to_evaluation_request(request: residency_pb2.EvaluateRequest, limits: Limits) -> EvaluationRequest:
@@ -168,6 +190,7 @@ def to_proto(decision: Decision) -> residency_pb2.Decision:
         policy_revision=decision.policy_revision,
         fallback=verdict.fallback,
         fallback_reason=verdict.fallback_reason,
+        fallback_code=verdict.fallback_code,
         timings=residency_pb2.Timings(
             detect_ms=decision.timings.detect_ms,
             policy_ms=decision.timings.policy_ms,

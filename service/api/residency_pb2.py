@@ -26,7 +26,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1cresidency/v1/residency.proto\x12\x0cresidency.v1\x1a\x1cgoogle/protobuf/struct.proto\"\x92\x02\n\x0f\x45valuateRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12$\n\x06\x63\x61ller\x18\x02 \x01(\x0b\x32\x14.residency.v1.Caller\x12\x18\n\x10requested_target\x18\x03 \x01(\t\x12\'\n\x08messages\x18\x04 \x03(\x0b\x32\x15.residency.v1.Message\x12\x39\n\x06labels\x18\x05 \x03(\x0b\x32).residency.v1.EvaluateRequest.LabelsEntry\x12\x18\n\x10include_redacted\x18\x06 \x01(\x08\x1a-\n\x0bLabelsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"^\n\x06\x43\x61ller\x12\x0f\n\x07service\x18\x01 \x01(\t\x12\x0e\n\x06tenant\x18\x02 \x01(\t\x12\x0c\n\x04user\x18\x03 \x01(\t\x12\x14\n\x0cjurisdiction\x18\x04 \x01(\t\x12\x0f\n\x07purpose\x18\x05 \x01(\t\"(\n\x07Message\x12\x0c\n\x04role\x18\x01 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x02 \x01(\t\"\xc3\x02\n\x08\x44\x65\x63ision\x12\x13\n\x0b\x64\x65\x63ision_id\x18\x01 \x01(\t\x12$\n\x06\x61\x63tion\x18\x02 \x01(\x0e\x32\x14.residency.v1.Action\x12$\n\x06target\x18\x03 \x01(\x0b\x32\x14.residency.v1.Target\x12\x0f\n\x07reasons\x18\x04 \x03(\t\x12\'\n\x08\x66indings\x18\x05 \x03(\x0b\x32\x15.residency.v1.Finding\x12\x30\n\x11redacted_messages\x18\x06 \x03(\x0b\x32\x15.residency.v1.Message\x12\x17\n\x0fpolicy_revision\x18\x07 \x01(\t\x12\x10\n\x08\x66\x61llback\x18\x08 \x01(\x08\x12\x17\n\x0f\x66\x61llback_reason\x18\t \x01(\t\x12&\n\x07timings\x18\n \x01(\x0b\x32\x15.residency.v1.Timings\"n\n\x06Target\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x10\n\x08provider\x18\x02 \x01(\t\x12\r\n\x05model\x18\x03 \x01(\t\x12\x0e\n\x06region\x18\x04 \x01(\t\x12\x10\n\x08\x65ndpoint\x18\x05 \x01(\t\x12\x13\n\x0bself_hosted\x18\x06 \x01(\x08\"r\n\x07\x46inding\x12\x13\n\x0b\x65ntity_type\x18\x01 \x01(\t\x12\x10\n\x08\x63\x61tegory\x18\x02 \x01(\t\x12\x15\n\rmessage_index\x18\x03 \x01(\r\x12\r\n\x05start\x18\x04 \x01(\r\x12\x0b\n\x03\x65nd\x18\x05 \x01(\r\x12\r\n\x05score\x18\x06 \x01(\x02\"A\n\x07Timings\x12\x11\n\tdetect_ms\x18\x01 \x01(\x01\x12\x11\n\tpolicy_ms\x18\x02 \x01(\x01\x12\x10\n\x08total_ms\x18\x03 \x01(\x01\"\x8e\x01\n\x0b\x45xplanation\x12(\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0b\x32\x16.residency.v1.Decision\x12&\n\x05input\x18\x02 \x01(\x0b\x32\x17.google.protobuf.Struct\x12-\n\rpolicy_result\x18\x03 \x01(\x0b\x32\x16.google.protobuf.Value*a\n\x06\x41\x63tion\x12\x16\n\x12\x41\x43TION_UNSPECIFIED\x10\x00\x12\x12\n\x0e\x41LLOW_EXTERNAL\x10\x01\x12\x15\n\x11ROUTE_SELF_HOSTED\x10\x02\x12\n\n\x06REDACT\x10\x03\x12\x08\n\x04\x44\x45NY\x10\x04\x32\x93\x01\n\tResidency\x12\x41\n\x08\x45valuate\x12\x1d.residency.v1.EvaluateRequest\x1a\x16.residency.v1.Decision\x12\x43\n\x07\x45xplain\x12\x1d.residency.v1.EvaluateRequest\x1a\x19.residency.v1.Explanationb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1cresidency/v1/residency.proto\x12\x0cresidency.v1\x1a\x1cgoogle/protobuf/struct.proto\"\x92\x02\n\x0f\x45valuateRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12$\n\x06\x63\x61ller\x18\x02 \x01(\x0b\x32\x14.residency.v1.Caller\x12\x18\n\x10requested_target\x18\x03 \x01(\t\x12\'\n\x08messages\x18\x04 \x03(\x0b\x32\x15.residency.v1.Message\x12\x39\n\x06labels\x18\x05 \x03(\x0b\x32).residency.v1.EvaluateRequest.LabelsEntry\x12\x18\n\x10include_redacted\x18\x06 \x01(\x08\x1a-\n\x0bLabelsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"^\n\x06\x43\x61ller\x12\x0f\n\x07service\x18\x01 \x01(\t\x12\x0e\n\x06tenant\x18\x02 \x01(\t\x12\x0c\n\x04user\x18\x03 \x01(\t\x12\x14\n\x0cjurisdiction\x18\x04 \x01(\t\x12\x0f\n\x07purpose\x18\x05 \x01(\t\"(\n\x07Message\x12\x0c\n\x04role\x18\x01 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x02 \x01(\t\"\xda\x02\n\x08\x44\x65\x63ision\x12\x13\n\x0b\x64\x65\x63ision_id\x18\x01 \x01(\t\x12$\n\x06\x61\x63tion\x18\x02 \x01(\x0e\x32\x14.residency.v1.Action\x12$\n\x06target\x18\x03 \x01(\x0b\x32\x14.residency.v1.Target\x12\x0f\n\x07reasons\x18\x04 \x03(\t\x12\'\n\x08\x66indings\x18\x05 \x03(\x0b\x32\x15.residency.v1.Finding\x12\x30\n\x11redacted_messages\x18\x06 \x03(\x0b\x32\x15.residency.v1.Message\x12\x17\n\x0fpolicy_revision\x18\x07 \x01(\t\x12\x10\n\x08\x66\x61llback\x18\x08 \x01(\x08\x12\x17\n\x0f\x66\x61llback_reason\x18\t \x01(\t\x12&\n\x07timings\x18\n \x01(\x0b\x32\x15.residency.v1.Timings\x12\x15\n\rfallback_code\x18\x0b \x01(\t\"n\n\x06Target\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x10\n\x08provider\x18\x02 \x01(\t\x12\r\n\x05model\x18\x03 \x01(\t\x12\x0e\n\x06region\x18\x04 \x01(\t\x12\x10\n\x08\x65ndpoint\x18\x05 \x01(\t\x12\x13\n\x0bself_hosted\x18\x06 \x01(\x08\"r\n\x07\x46inding\x12\x13\n\x0b\x65ntity_type\x18\x01 \x01(\t\x12\x10\n\x08\x63\x61tegory\x18\x02 \x01(\t\x12\x15\n\rmessage_index\x18\x03 \x01(\r\x12\r\n\x05start\x18\x04 \x01(\r\x12\x0b\n\x03\x65nd\x18\x05 \x01(\r\x12\r\n\x05score\x18\x06 \x01(\x02\"A\n\x07Timings\x12\x11\n\tdetect_ms\x18\x01 \x01(\x01\x12\x11\n\tpolicy_ms\x18\x02 \x01(\x01\x12\x10\n\x08total_ms\x18\x03 \x01(\x01\"\x8e\x01\n\x0b\x45xplanation\x12(\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0b\x32\x16.residency.v1.Decision\x12&\n\x05input\x18\x02 \x01(\x0b\x32\x17.google.protobuf.Struct\x12-\n\rpolicy_result\x18\x03 \x01(\x0b\x32\x16.google.protobuf.Value*a\n\x06\x41\x63tion\x12\x16\n\x12\x41\x43TION_UNSPECIFIED\x10\x00\x12\x12\n\x0e\x41LLOW_EXTERNAL\x10\x01\x12\x15\n\x11ROUTE_SELF_HOSTED\x10\x02\x12\n\n\x06REDACT\x10\x03\x12\x08\n\x04\x44\x45NY\x10\x04\x32\x93\x01\n\tResidency\x12\x41\n\x08\x45valuate\x12\x1d.residency.v1.EvaluateRequest\x1a\x16.residency.v1.Decision\x12\x43\n\x07\x45xplain\x12\x1d.residency.v1.EvaluateRequest\x1a\x19.residency.v1.Explanationb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,8 +35,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_EVALUATEREQUEST_LABELSENTRY']._loaded_options = None
   _globals['_EVALUATEREQUEST_LABELSENTRY']._serialized_options = b'8\001'
-  _globals['_ACTION']._serialized_start=1257
-  _globals['_ACTION']._serialized_end=1354
+  _globals['_ACTION']._serialized_start=1280
+  _globals['_ACTION']._serialized_end=1377
   _globals['_EVALUATEREQUEST']._serialized_start=77
   _globals['_EVALUATEREQUEST']._serialized_end=351
   _globals['_EVALUATEREQUEST_LABELSENTRY']._serialized_start=306
@@ -46,15 +46,15 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_MESSAGE']._serialized_start=449
   _globals['_MESSAGE']._serialized_end=489
   _globals['_DECISION']._serialized_start=492
-  _globals['_DECISION']._serialized_end=815
-  _globals['_TARGET']._serialized_start=817
-  _globals['_TARGET']._serialized_end=927
-  _globals['_FINDING']._serialized_start=929
-  _globals['_FINDING']._serialized_end=1043
-  _globals['_TIMINGS']._serialized_start=1045
-  _globals['_TIMINGS']._serialized_end=1110
-  _globals['_EXPLANATION']._serialized_start=1113
-  _globals['_EXPLANATION']._serialized_end=1255
-  _globals['_RESIDENCY']._serialized_start=1357
-  _globals['_RESIDENCY']._serialized_end=1504
+  _globals['_DECISION']._serialized_end=838
+  _globals['_TARGET']._serialized_start=840
+  _globals['_TARGET']._serialized_end=950
+  _globals['_FINDING']._serialized_start=952
+  _globals['_FINDING']._serialized_end=1066
+  _globals['_TIMINGS']._serialized_start=1068
+  _globals['_TIMINGS']._serialized_end=1133
+  _globals['_EXPLANATION']._serialized_start=1136
+  _globals['_EXPLANATION']._serialized_end=1278
+  _globals['_RESIDENCY']._serialized_start=1380
+  _globals['_RESIDENCY']._serialized_end=1527
 # @@protoc_insertion_point(module_scope)

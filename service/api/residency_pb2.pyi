@@ -68,7 +68,7 @@ class Message(_message.Message):
     def __init__(self, role: _Optional[str] = ..., content: _Optional[str] = ...) -> None: ...
 
 class Decision(_message.Message):
-    __slots__ = ("decision_id", "action", "target", "reasons", "findings", "redacted_messages", "policy_revision", "fallback", "fallback_reason", "timings")
+    __slots__ = ("decision_id", "action", "target", "reasons", "findings", "redacted_messages", "policy_revision", "fallback", "fallback_reason", "timings", "fallback_code")
     DECISION_ID_FIELD_NUMBER: _ClassVar[int]
     ACTION_FIELD_NUMBER: _ClassVar[int]
     TARGET_FIELD_NUMBER: _ClassVar[int]
@@ -79,6 +79,7 @@ class Decision(_message.Message):
     FALLBACK_FIELD_NUMBER: _ClassVar[int]
     FALLBACK_REASON_FIELD_NUMBER: _ClassVar[int]
     TIMINGS_FIELD_NUMBER: _ClassVar[int]
+    FALLBACK_CODE_FIELD_NUMBER: _ClassVar[int]
     decision_id: str
     action: Action
     target: Target
@@ -89,7 +90,8 @@ class Decision(_message.Message):
     fallback: bool
     fallback_reason: str
     timings: Timings
-    def __init__(self, decision_id: _Optional[str] = ..., action: _Optional[_Union[Action, str]] = ..., target: _Optional[_Union[Target, _Mapping]] = ..., reasons: _Optional[_Iterable[str]] = ..., findings: _Optional[_Iterable[_Union[Finding, _Mapping]]] = ..., redacted_messages: _Optional[_Iterable[_Union[Message, _Mapping]]] = ..., policy_revision: _Optional[str] = ..., fallback: _Optional[bool] = ..., fallback_reason: _Optional[str] = ..., timings: _Optional[_Union[Timings, _Mapping]] = ...) -> None: ...
+    fallback_code: str
+    def __init__(self, decision_id: _Optional[str] = ..., action: _Optional[_Union[Action, str]] = ..., target: _Optional[_Union[Target, _Mapping]] = ..., reasons: _Optional[_Iterable[str]] = ..., findings: _Optional[_Iterable[_Union[Finding, _Mapping]]] = ..., redacted_messages: _Optional[_Iterable[_Union[Message, _Mapping]]] = ..., policy_revision: _Optional[str] = ..., fallback: _Optional[bool] = ..., fallback_reason: _Optional[str] = ..., timings: _Optional[_Union[Timings, _Mapping]] = ..., fallback_code: _Optional[str] = ...) -> None: ...
 
 class Target(_message.Message):
     __slots__ = ("name", "provider", "model", "region", "endpoint", "self_hosted")

@@ -57,7 +57,10 @@ class ResidencyServicer:
         OK                  a Decision; it may be a fail-closed fallback (Decision.fallback).
         INVALID_ARGUMENT    no messages, an empty or unknown role, a missing caller or
         tenant, a malformed field. Fix the request; do not retry.
-        RESOURCE_EXHAUSTED  the request is over a configured size limit. Do not retry as is.
+        UNAUTHENTICATED     authentication is on and the call carries no known identity.
+        PERMISSION_DENIED   caller.service, tenant or jurisdiction is not one the identity may claim.
+        RESOURCE_EXHAUSTED  the request is over a configured size limit (do not retry as is), or
+        the sidecar is at its concurrency limit (retry with backoff).
         UNAVAILABLE         the sidecar is starting or shutting down. Retry with backoff.
         INTERNAL            the decision could not be written to the audit log. No
         decision was made: treat the prompt as not allowed to leave.

@@ -79,10 +79,10 @@ def test_floor_is_configurable():
     ],
 )
 def test_fallback_is_never_external(fallback_target, action, target):
-    verdict = fallback("boom", targets=TARGETS, fallback_target=fallback_target)
+    verdict = fallback("policy_error", "boom", targets=TARGETS, fallback_target=fallback_target)
 
     assert (verdict.action, verdict.target.name if verdict.target else None) == (action, target)
-    assert verdict.fallback and verdict.fallback_reason == "boom"
+    assert verdict.fallback and (verdict.fallback_code, verdict.fallback_reason) == ("policy_error", "boom")
 
 
 def test_input_document_holds_no_text():
