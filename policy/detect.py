@@ -15,7 +15,7 @@ import hashlib
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -29,6 +29,9 @@ DEFAULT_SCORE_THRESHOLD = 0.5
 # Presidio scores phone numbers 0.4 without a context word; they are personal data all the same.
 DEFAULT_TYPE_THRESHOLDS: Mapping[str, float] = {"PHONE_NUMBER": 0.4}
 DEFAULT_CACHE_SIZE = 4096
+# Presidio reads tokens, lemmas and entities; the dependency parser only costs time
+# (findings are identical without it: tests/policy/test_detect.py).
+DEFAULT_SPACY_DISABLE = ("parser",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +78,7 @@ class DetectionSettings:
     score_threshold: float = DEFAULT_SCORE_THRESHOLD
     type_thresholds: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_TYPE_THRESHOLDS))
     cache_size: int = DEFAULT_CACHE_SIZE
+    spacy_disable: tuple[str, ...] = DEFAULT_SPACY_DISABLE
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.type_thresholds) - set(CATEGORY_BY_ENTITY))
@@ -123,10 +127,10 @@ class SpanCache:
         return len(self._entries)
 
 
-class PresidioDetector:
-    """Presidio's AnalyzerEngine over each message, with a per-message result cache.
+class SpanAnalyzer:
+    """One process's Presidio: texts in, spans out, with spaCy run over the texts as one batch.
 
-    Build it with `PresidioDetector.load(settings)`: that is where the spaCy model loads.
+    Build it with `SpanAnalyzer.load(settings)`: that is where the spaCy model loads.
     """
 
     def __init__(self, analyzer, settings: DetectionSettings) -> None:
@@ -134,11 +138,9 @@ class PresidioDetector:
         self._settings = settings
         self._entities = sorted(CATEGORY_BY_ENTITY)
         self._min_threshold = min([settings.score_threshold, *settings.type_thresholds.values()])
-        self.cache = SpanCache(settings.cache_size)
 
     @classmethod
-    def load(cls, settings: DetectionSettings | None = None) -> PresidioDetector:
-        settings = settings or DetectionSettings()
+    def load(cls, settings: DetectionSettings) -> SpanAnalyzer:
         keep_tldextract_offline()
         gate_presidio_logs()
         try:
@@ -149,50 +151,34 @@ class PresidioDetector:
             raise ConfigError(f"cannot load the detector (model {settings.model!r}): {type(exc).__name__}") from exc
         return cls(analyzer, settings)
 
-    @property
-    def settings(self) -> DetectionSettings:
-        return self._settings
-
-    def detect(self, messages: Sequence[Message]) -> list[Finding]:
-        findings: list[Finding] = []
-        for index, message in enumerate(messages):
-            for span in self._spans(message.content):
-                findings.append(
-                    Finding(
-                        entity_type=span.entity_type,
-                        category=CATEGORY_BY_ENTITY[span.entity_type],
-                        message_index=index,
-                        start=span.start,
-                        end=span.end,
-                        score=span.score,
-                        recognizer=span.recognizer,
-                    )
-                )
-        return findings
-
-    def _spans(self, text: str) -> tuple[Span, ...]:
-        if not text.strip():
-            return ()
-        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=32).digest()
-        cached = self.cache.get(key)
-        if cached is not None:
-            return cached
-        _PresidioLogGate.take_skipped()
+    def spans(self, texts: Sequence[str]) -> list[tuple[Span, ...]]:
+        """Spans per text; raises DetectionError, whose message never quotes the text."""
         try:
-            results = self._analyzer.analyze(
-                text=text,
-                language=self._settings.language,
-                entities=self._entities,
-                score_threshold=self._min_threshold,
+            # One spaCy pass over the batch; Presidio's recognizers then reuse its artifacts.
+            artifacts = list(
+                self._analyzer.nlp_engine.process_batch(list(texts), self._settings.language, batch_size=len(texts))
             )
+            return [self._spans_of(text, nlp_artifacts) for text, nlp_artifacts in artifacts]
+        except DetectionError:
+            raise
         except Exception as exc:
             # The message of a recognizer's exception may quote the text: keep only its type.
             raise DetectionError(f"detector failed: {type(exc).__name__}") from None
+
+    def _spans_of(self, text: str, nlp_artifacts) -> tuple[Span, ...]:
+        _PresidioLogGate.take_skipped()
+        results = self._analyzer.analyze(
+            text=text,
+            language=self._settings.language,
+            entities=self._entities,
+            score_threshold=self._min_threshold,
+            nlp_artifacts=nlp_artifacts,
+        )
         skipped = _PresidioLogGate.take_skipped()
         if skipped:
             # Presidio skips a pattern that timed out and carries on: that is a missed check.
             raise DetectionError(f"detector incomplete: {skipped} regex pattern(s) timed out")
-        spans = tuple(
+        return tuple(
             sorted(
                 (
                     Span(
@@ -209,8 +195,67 @@ class PresidioDetector:
                 key=lambda span: (span.start, span.end, span.entity_type),
             )
         )
-        self.cache.put(key, spans)
-        return spans
+
+
+SpanBackend = Callable[[Sequence[str]], list[tuple[Span, ...]]]
+
+
+class PresidioDetector:
+    """Findings for chat messages: each distinct message analysed once, then served from the cache.
+
+    `spans_of` analyses the texts the cache does not hold, in one batch: a `SpanAnalyzer` in
+    this process, or `policy.workers.DetectionWorkers` in worker processes.
+    """
+
+    def __init__(self, spans_of: SpanBackend, settings: DetectionSettings) -> None:
+        self._spans_of = spans_of
+        self._settings = settings
+        self.cache = SpanCache(settings.cache_size)
+
+    @classmethod
+    def load(cls, settings: DetectionSettings | None = None) -> PresidioDetector:
+        """A detector that analyses in this process."""
+        settings = settings or DetectionSettings()
+        return cls(SpanAnalyzer.load(settings).spans, settings)
+
+    @property
+    def settings(self) -> DetectionSettings:
+        return self._settings
+
+    def detect(self, messages: Sequence[Message]) -> list[Finding]:
+        keys = [_digest(m.content) if m.content.strip() else None for m in messages]
+        spans_by_key: dict[bytes, tuple[Span, ...]] = {}
+        missing: dict[bytes, str] = {}
+        for key, message in zip(keys, messages):
+            if key is None or key in spans_by_key or key in missing:
+                continue
+            cached = self.cache.get(key)
+            if cached is None:
+                missing[key] = message.content
+            else:
+                spans_by_key[key] = cached
+        if missing:
+            for key, spans in zip(missing, self._spans_of(list(missing.values()))):
+                self.cache.put(key, spans)
+                spans_by_key[key] = spans
+        return [
+            Finding(
+                entity_type=span.entity_type,
+                category=CATEGORY_BY_ENTITY[span.entity_type],
+                message_index=index,
+                start=span.start,
+                end=span.end,
+                score=span.score,
+                recognizer=span.recognizer,
+            )
+            for index, key in enumerate(keys)
+            if key is not None
+            for span in spans_by_key[key]
+        ]
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=32).digest()
 
 
 class _PresidioLogGate(logging.Filter):
@@ -266,6 +311,10 @@ def build_analyzer(settings: DetectionSettings):
             "models": [{"lang_code": settings.language, "model_name": settings.model}],
         }
     ).create_engine()
+    nlp = nlp_engine.get_nlp(settings.language)
+    for component in settings.spacy_disable:
+        if component in nlp.pipe_names:
+            nlp.disable_pipe(component)
     registry = RecognizerRegistryProvider(
         conf_file=settings.recognizers_yaml, nlp_engine=nlp_engine
     ).create_recognizer_registry()

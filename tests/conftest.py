@@ -88,7 +88,7 @@ def start_sidecar(detector: PresidioDetector) -> Iterator:
     running: list[RunningSidecar] = []
 
     def start(settings: Settings, **inject) -> RunningSidecar:
-        inject.setdefault("detector", detector)
+        inject.setdefault("detector", detector)  # the shared one, unless the test passes its own (or None)
         sidecar = Sidecar(settings, **inject)
         sidecar.start()
         sidecar.load()

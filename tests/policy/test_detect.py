@@ -11,6 +11,7 @@ from policy.detect import (
     DetectionSettings,
     Message,
     PresidioDetector,
+    SpanAnalyzer,
     build_analyzer,
     gate_presidio_logs,
 )
@@ -74,26 +75,25 @@ def test_cache_is_bounded():
     assert len(cache) == 2 and cache.get(b"a") is None and cache.get(b"c") is not None
 
 
-def test_type_threshold_filters(detector):
-    strict = PresidioDetector(detector._analyzer, DetectionSettings(type_thresholds={"PHONE_NUMBER": 0.99}))
+def test_type_threshold_filters(fresh_analyzer):
+    strict_settings = DetectionSettings(type_thresholds={"PHONE_NUMBER": 0.99})
+    strict = PresidioDetector(SpanAnalyzer(fresh_analyzer, strict_settings).spans, strict_settings)
 
     assert "PHONE_NUMBER" not in types_in(strict, "Call me on +44 20 7946 0958")
 
 
-def test_recognizer_exception_becomes_detection_error_without_text(detector):
-    class Exploding:
-        def analyze(self, **kwargs):
-            raise ValueError(f"bad input {kwargs['text']}")
+def test_detection_error_of_the_backend_propagates():
+    def exploding(texts):
+        raise DetectionError("detector failed: ValueError")
 
-    broken = PresidioDetector(Exploding(), DetectionSettings())
+    broken = PresidioDetector(exploding, DetectionSettings())
 
-    with pytest.raises(DetectionError) as error:
+    with pytest.raises(DetectionError, match="detector failed: ValueError"):
         broken.detect([Message("user", "secret-ish text 12345")])
-    assert "12345" not in str(error.value) and error.value.__cause__ is None
 
 
-def test_every_supported_entity_has_a_category(detector):
-    supported = set(detector._analyzer.get_supported_entities())
+def test_every_supported_entity_has_a_category(fresh_analyzer):
+    supported = set(fresh_analyzer.get_supported_entities())
 
     assert supported - set(CATEGORY_BY_ENTITY) == set(IGNORED_ENTITY_TYPES)
 
@@ -143,12 +143,13 @@ def test_exception_in_a_real_recognizer_is_a_detection_error(fresh_analyzer):
             pass
 
         def analyze(self, text, entities, nlp_artifacts=None):
-            raise KeyError("boom")
+            raise KeyError(f"cannot handle {text}")
 
     fresh_analyzer.registry.add_recognizer(ExplodingRecognizer(supported_entities=["PERSON"], name="Exploding"))
     try:
-        with pytest.raises(DetectionError, match="detector failed: KeyError"):
-            PresidioDetector(fresh_analyzer, DetectionSettings()).detect([Message("user", "Explain the CAP theorem")])
+        with pytest.raises(DetectionError, match="detector failed: KeyError") as error:
+            SpanAnalyzer(fresh_analyzer, DetectionSettings()).spans(["Explain the CAP theorem"])
+        assert "CAP" not in str(error.value) and error.value.__cause__ is None
     finally:
         fresh_analyzer.registry.remove_recognizer("Exploding")
 
@@ -160,4 +161,48 @@ def test_regex_timeout_that_presidio_skips_is_a_detection_error(fresh_analyzer, 
     monkeypatch.setattr(presidio_analyzer.pattern_recognizer, "REGEX_TIMEOUT_SECONDS", 0)
 
     with pytest.raises(DetectionError, match="regex pattern\\(s\\) timed out"):
-        PresidioDetector(fresh_analyzer, DetectionSettings()).detect([Message("user", "Call 555-0100 at 10:30")])
+        SpanAnalyzer(fresh_analyzer, DetectionSettings()).spans(["Call 555-0100 at 10:30"])
+
+
+def test_batched_analysis_equals_one_at_a_time(fresh_analyzer):
+    analyzer = SpanAnalyzer(fresh_analyzer, DetectionSettings())
+    texts = [
+        "Hi, I am Jean Dupont from Lyon; mail jean.dupont@example.fr",
+        "Explain the CAP theorem",
+        "Card 4111 1111 1111 1111, call +44 20 7946 0958 after 5pm on 3 March",
+        "Angela Merkel met Barack Obama in Berlin.",
+        "",
+    ]
+
+    assert analyzer.spans(texts) == [analyzer.spans([t])[0] for t in texts]
+
+
+def test_each_distinct_message_is_analysed_once():
+    seen: list[list[str]] = []
+
+    def backend(texts):
+        seen.append(list(texts))
+        return [() for _ in texts]
+
+    detector = PresidioDetector(backend, DetectionSettings())
+    history = [Message("system", "be brief"), Message("user", "hello"), Message("assistant", "hello")]
+
+    detector.detect(history)
+    detector.detect([*history, Message("user", "and now?")])
+
+    assert seen == [["be brief", "hello"], ["and now?"]]
+
+
+def test_parser_is_off_and_findings_do_not_need_it(detector, fresh_analyzer):
+    texts = [
+        "Dear Ms. Johnson, your appointment with Dr. Patel is on 4 May. Call 020 7946 0958.",
+        "I live at 12 Rue de Rivoli, Paris. My colleague Hans Müller lives in Munich.",
+        "Send the invoice to jane.doe@example.com and cc Tom.",
+    ]
+    nlp = fresh_analyzer.nlp_engine.get_nlp("en")
+    without_parser = SpanAnalyzer(fresh_analyzer, DetectionSettings()).spans(texts)
+    with nlp.select_pipes(enable=nlp.component_names):
+        with_parser = SpanAnalyzer(fresh_analyzer, DetectionSettings()).spans(texts)
+
+    assert "parser" in nlp.disabled
+    assert without_parser == with_parser

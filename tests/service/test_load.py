@@ -24,7 +24,15 @@ PROMPTS = [
 ]
 
 
-def test_concurrent_clients(sidecar):
+@pytest.fixture(params=[0, 2], ids=["in-process-detection", "two-detection-workers"])
+def loaded_sidecar(request, start_sidecar, settings):
+    detection = replace(settings.detection, workers=request.param)
+    # detector=None: the sidecar builds its own, in-process or in worker processes.
+    return start_sidecar(replace(settings, detection=detection), detector=None)
+
+
+def test_concurrent_clients(loaded_sidecar):
+    sidecar = loaded_sidecar
     clients, per_client = 16, 10
 
     def client(number: int) -> list[str]:

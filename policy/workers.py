@@ -1,0 +1,163 @@
+"""Detection in worker processes, batched across concurrent requests.
+
+    request threads ──(text, future)──▶ queue ──▶ one feeder thread per worker
+                                                    │  takes what is waiting (≤ max_batch)
+                                                    ▼
+                                        worker process: SpanAnalyzer.spans(batch)
+                                                    │  spaCy once over the batch, then Presidio
+                                                    ▼
+                                        futures resolved ─▶ request threads
+
+gRPC Python holds the GIL, so detection, the costly part, runs in processes of its own:
+each loads the model once and analyses whole batches. A feeder only takes the next
+batch when its worker is free, so under load batches grow and when idle a message goes
+alone: no timer adds latency. Policy evaluation, redaction and the audit log stay in
+the server process, which keeps one audit chain and one policy in force.
+
+A worker that dies fails the batch it held (DetectionError, so those requests fall
+back to self-hosted) and is replaced. Workers start with the "spawn" method: no gRPC or
+thread state is forked.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import queue
+import threading
+from collections.abc import Sequence
+from concurrent.futures import Future
+from multiprocessing.connection import Connection
+
+from policy.detect import DetectionSettings, Span, SpanAnalyzer
+from policy.errors import ConfigError, DetectionError
+
+log = logging.getLogger("residency.workers")
+
+DEFAULT_MAX_BATCH = 32
+_STOP = None
+
+
+class DetectionWorkers:
+    def __init__(self, settings: DetectionSettings, *, processes: int, max_batch: int = DEFAULT_MAX_BATCH) -> None:
+        if processes < 1:
+            raise ConfigError(f"detection.workers must be >= 1, got {processes}")
+        self._settings = settings
+        self._processes = processes
+        self._max_batch = max_batch
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._feeders: list[threading.Thread] = []
+        self._context = multiprocessing.get_context("spawn")
+        self.batches = 0
+        self.texts = 0
+
+    def start(self) -> None:
+        """Start the workers and wait until each has loaded the model."""
+        workers = [self._spawn() for _ in range(self._processes)]  # load in parallel
+        for number, worker in enumerate(workers):
+            self._await_ready(*worker)
+            feeder = threading.Thread(
+                target=self._feed, args=(worker,), name=f"residency-detect-{number}", daemon=True
+            )
+            feeder.start()
+            self._feeders.append(feeder)
+
+    def spans(self, texts: Sequence[str]) -> list[tuple[Span, ...]]:
+        """Spans per text, from whichever workers are free; raises DetectionError."""
+        futures: list[Future] = []
+        for text in texts:
+            future: Future = Future()
+            self._queue.put((text, future))
+            futures.append(future)
+        return [future.result() for future in futures]
+
+    def close(self) -> None:
+        for _ in self._feeders:
+            self._queue.put(_STOP)
+        for feeder in self._feeders:
+            feeder.join(timeout=10)
+        self._feeders.clear()
+
+    def _spawn(self) -> tuple[multiprocessing.Process, Connection]:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(
+            target=_worker_main, args=(child, self._settings), name="residency-detect-worker", daemon=True
+        )
+        process.start()
+        child.close()
+        return process, parent
+
+    @staticmethod
+    def _await_ready(process: multiprocessing.Process, connection: Connection) -> None:
+        try:
+            status, detail = connection.recv()
+        except EOFError:
+            raise ConfigError(f"a detection worker exited while loading (exit code {process.exitcode})") from None
+        if status != "ready":
+            raise ConfigError(detail)
+
+    def _feed(self, worker: tuple[multiprocessing.Process, Connection]) -> None:
+        process, connection = worker
+        while True:
+            batch = self._next_batch()
+            if batch is None:
+                connection.send(_STOP)
+                process.join(timeout=10)
+                return
+            try:
+                connection.send([text for text, _ in batch])
+                status, payload = connection.recv()
+            except (EOFError, OSError):
+                status, payload = "error", f"detection worker died (exit code {process.exitcode})"
+                log.error("%s; starting a new one", payload)
+                process, connection = self._replace(process)
+            self.batches += 1
+            self.texts += len(batch)
+            for index, (_, future) in enumerate(batch):
+                if status == "ok":
+                    future.set_result(payload[index])
+                else:
+                    future.set_exception(DetectionError(payload))
+
+    def _next_batch(self) -> list[tuple[str, Future]] | None:
+        first = self._queue.get()
+        if first is _STOP:
+            return None
+        batch = [first]
+        while len(batch) < self._max_batch:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if item is _STOP:
+                self._queue.put(_STOP)  # for this feeder's next turn
+                break
+            batch.append(item)
+        return batch
+
+    def _replace(self, dead: multiprocessing.Process) -> tuple[multiprocessing.Process, Connection]:
+        dead.join(timeout=1)
+        worker = self._spawn()
+        self._await_ready(*worker)
+        return worker
+
+
+def _worker_main(connection: Connection, settings: DetectionSettings) -> None:
+    """A worker process: load once, then analyse batches until told to stop."""
+    try:
+        analyzer = SpanAnalyzer.load(settings)
+    except Exception as exc:  # noqa: BLE001 — reported to the parent, which refuses to start
+        connection.send(("error", f"detection worker could not load: {exc}"))
+        return
+    connection.send(("ready", ""))
+    while True:
+        try:
+            texts = connection.recv()
+        except EOFError:
+            return
+        if texts is _STOP:
+            return
+        try:
+            connection.send(("ok", analyzer.spans(texts)))
+        except DetectionError as exc:
+            connection.send(("error", str(exc)))

@@ -1,0 +1,60 @@
+"""Detection in worker processes: the same findings as in-process, batched, and a dead worker fails closed."""
+
+from __future__ import annotations
+
+import os
+import signal
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from policy.detect import DetectionSettings, Message, PresidioDetector
+from policy.errors import DetectionError
+from policy.workers import DetectionWorkers
+
+TEXTS = [
+    "Hi, I am Jean Dupont; mail jean.dupont@example.fr or call +33 1 42 68 53 00",
+    "Explain the CAP theorem",
+    "Card 4111 1111 1111 1111, key AKIAIOSFODNN7EXAMPLE",
+    "Angela Merkel met Barack Obama in Berlin on 3 March 2015.",
+] + [f"Ticket {n}: customer john{n}@example.com asked about order {n * 7}" for n in range(40)]
+
+
+@pytest.fixture(scope="module")
+def workers():
+    pool = DetectionWorkers(DetectionSettings(), processes=2, max_batch=8)
+    pool.start()
+    yield pool
+    pool.close()
+
+
+def test_workers_find_what_in_process_detection_finds(workers, detector):
+    settings = DetectionSettings(cache_size=0)
+    pooled = PresidioDetector(workers.spans, settings)
+    messages = [[Message("user", text)] for text in TEXTS]
+
+    with ThreadPoolExecutor(max_workers=16) as clients:
+        from_workers = list(clients.map(pooled.detect, messages))
+
+    assert from_workers == [detector.detect(m) for m in messages]
+    assert workers.texts >= len(TEXTS) and workers.batches < workers.texts  # concurrent requests were batched
+
+
+def test_killed_workers_fail_their_batch_and_are_replaced(workers):
+    import multiprocessing
+
+    for process in multiprocessing.active_children():
+        if process.name == "residency-detect-worker":
+            os.kill(process.pid, signal.SIGKILL)
+
+    with pytest.raises(DetectionError, match="detection worker died"):
+        workers.spans(["Explain the CAP theorem"])
+
+    # Each feeder replaces its worker when it finds it dead; then detection works again.
+    for _ in range(3):
+        try:
+            found = workers.spans(["mail jane@example.com"])
+        except DetectionError:
+            continue
+        break
+    assert found[0][0].entity_type == "EMAIL_ADDRESS"
