@@ -5,46 +5,54 @@ trusts, the plugins of Yelp's detect-secrets (as LLM Guard does), and adds patte
 what those plugins miss in chat text. Each finding is the exact span of the secret
 *value* (not the key name, the quotes or the rest of the URL), for every occurrence.
 
-Covered, from detect-secrets (its compiled class-level `denylist` regexes run with
-`finditer`, which gives offsets; its JWT validator; its Shannon entropy):
+Covered, from detect-secrets (its compiled class-level `denylist` regexes, run with
+`finditer` for offsets; its JWT validator; its Shannon entropy):
     AWS access key IDs and quoted AWS secret keys near "aws"; Azure storage AccountKey;
-    passwords in `scheme://user:password@host` URLs (postgres, mongodb+srv, redis, ...);
-    Discord, GitHub (classic), GitLab, Mailchimp, npm (.npmrc), OpenAI (T3BlbkFJ keys),
-    PyPI, SendGrid, Slack (tokens, webhooks), Square, Stripe live, Telegram, Twilio,
-    IBM Cloud IAM and COS HMAC, Cloudant, SoftLayer and Artifactory tokens.
+    passwords in `scheme://user:password@host` URLs (postgres, mongodb+srv, amqp, ...);
+    Discord, GitHub (classic), GitLab, Mailchimp, OpenAI (T3BlbkFJ keys), PyPI, SendGrid,
+    Slack (tokens, webhooks), Square, Stripe live keys, Telegram, Twilio, Artifactory.
 Covered by our own patterns:
     whole private key blocks (PEM, OpenSSH, PGP, PuTTY; also truncated or JSON-escaped);
     JWTs including their signature; Google API keys (AIza...); GitHub fine-grained PATs;
-    OpenAI project/service keys; Anthropic, npm and Hugging Face tokens; Stripe test keys
-    and webhook secrets; Slack app tokens; Azure SharedAccessKey and SAS signatures;
-    unquoted AWS secret keys near an AWS keyword or key ID; `Authorization: Bearer /
-    Basic / Token` values; config lines whose key ends in a secret word (JSON, YAML,
-    .env, `export`, INI, Python/JS, connection strings `Password=...;`, query strings,
-    XML elements, `--password x`, `curl -u user:pw`); passwords stated in prose ("my
-    password is hunter2", "the pwd is ...", "log in with password ..."); and every other
-    occurrence of a value found by its context (a password pasted twice).
+    OpenAI project/service keys; Anthropic, npm, .npmrc and Hugging Face tokens; Stripe
+    test keys and webhook secrets; Slack app tokens; Azure SharedAccessKey and SAS
+    signatures; `redis://:password@host`; unquoted AWS secret keys near an AWS keyword or
+    key ID; `Authorization: Bearer / Basic / Token` values; config lines whose key ends in
+    a secret word (JSON, YAML, .env, `export`, INI, properties, Python/JS, connection
+    strings `Password=...;`, query strings, XML elements, `--password x`, `curl -u
+    user:pw`, `mysql -pX`), which also covers IBM, Cloudant and SoftLayer keys; passwords
+    stated in prose ("my password is hunter2", "the pwd is ...", "log in with password
+    ...", "set the root password to ..."); and every other occurrence of a value found by
+    its context (a password pasted twice).
     Opt-in (`detect_high_entropy_strings=True`): quoted high-entropy strings, as
-    detect-secrets' Base64/Hex high-entropy plugins do.
+    detect-secrets' Base64/Hex high-entropy plugins report them.
+
+Deliberately not used from detect-secrets: verification (network); KeywordDetector's
+regexes (line-oriented, they capture to the end of the line); the IbmCloudIam, IbmCosHmac,
+Cloudant and SoftLayer regexes (` *`, ` +`, ` *` in a row backtrack cubically on runs of
+spaces: minutes for one prompt) and NpmDetector's (`//.+/:_authToken=`, quadratic);
+Artifactory's "password" regex (matches upper-case words); IPPublicDetector (not a secret).
 
 Not covered (known gaps):
-    passwords in prose with no keyword ("log in as bob / hunter2"), all-letter prose
-    passwords that are neither quoted nor on a config line ("my password is letmein");
-    secrets split across lines or messages, encoded (base64, URL-encoded) or obfuscated;
-    unquoted `;` inside a config value ends the value; vendor formats neither
-    detect-secrets nor this module knows (e.g. Datadog, Heroku keys without a keyword);
-    detect-secrets' verification (network) and its line-oriented KeywordDetector regexes
-    (they capture up to end of line, too coarse for prose) are deliberately not used.
+    passwords with no keyword ("log in as bob / hunter2"); unquoted all-letter passwords
+    in prose or code-like lines ("my password is letmein", `password = letmein`) while
+    `PASSWORD=letmein` and `password: letmein` (end of line) are found; secrets split
+    across lines or messages, encoded or obfuscated; a `;` inside an unquoted config value
+    ends it; vendor formats neither detect-secrets nor this module knows (e.g. Datadog,
+    Heroku keys with no keyword); non-English prose.
 
 Thread safety: every regex is compiled once at import; `analyze` keeps its state in
 locals. detect-secrets' settings singleton, `analyze_line` (reads it) and the high-entropy
 plugins' `non_quoted_string_regex` (mutates the plugin) are never called. Nothing here
-logs, prints or puts text into exception messages.
+logs, prints or puts text into exception messages. Cost: a few milliseconds per 20 KB,
+and regexes are bounded so that pathological prompts stay well under a second.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -54,7 +62,6 @@ from detect_secrets.plugins.artifactory import ArtifactoryDetector
 from detect_secrets.plugins.aws import AWSKeyDetector
 from detect_secrets.plugins.azure_storage_key import AzureStorageKeyDetector
 from detect_secrets.plugins.basic_auth import BasicAuthDetector
-from detect_secrets.plugins.cloudant import CloudantDetector
 from detect_secrets.plugins.discord import DiscordBotTokenDetector
 from detect_secrets.plugins.github_token import GitHubTokenDetector
 from detect_secrets.plugins.gitlab_token import GitLabTokenDetector
@@ -63,16 +70,12 @@ from detect_secrets.plugins.high_entropy_strings import (
     HexHighEntropyString,
     HighEntropyStringsPlugin,
 )
-from detect_secrets.plugins.ibm_cloud_iam import IbmCloudIamDetector
-from detect_secrets.plugins.ibm_cos_hmac import IbmCosHmacDetector
 from detect_secrets.plugins.jwt import JwtTokenDetector
 from detect_secrets.plugins.mailchimp import MailchimpDetector
-from detect_secrets.plugins.npm import NpmDetector
 from detect_secrets.plugins.openai import OpenAIDetector
 from detect_secrets.plugins.pypi_token import PypiTokenDetector
 from detect_secrets.plugins.sendgrid import SendGridDetector
 from detect_secrets.plugins.slack import SlackDetector
-from detect_secrets.plugins.softlayer import SoftlayerDetector
 from detect_secrets.plugins.square_oauth import SquareOAuthDetector
 from detect_secrets.plugins.stripe import StripeDetector
 from detect_secrets.plugins.telegram_token import TelegramBotTokenDetector
@@ -315,8 +318,6 @@ class _TokenRule:
     grow: re.Pattern[str] | None = _TOKEN_TAIL
     strip: str = ""  # delimiters the regex includes around the value
     skip_prefix: str = ""  # a literal label the regex includes before the value
-    value_shape: re.Pattern[str] | None = None  # the value is the longest prefix of this shape
-    match_must_contain: tuple[str, ...] = ()  # lower-case; one must be in the whole match
     value_check: Callable[[str], bool] = _is_real_value  # docs write ghp_xxxx..., user:<password>@
     context_based: bool = False
 
@@ -343,7 +344,6 @@ def _own(name: str, entity_type: str, score: float, pattern: str, hints: Sequenc
 
 _GITLAB_PREFIXES = ("glpat-", "gldt-", "glft-", "glsoat-", "glrt-", "gr1348941", "glcbt-", "glimt-",
                     "glptt-", "glagent-", "gloas-")
-_IBM_WORDS = ("ibm", "iam", "cloud")
 
 _TOKEN_RULES: tuple[_TokenRule, ...] = (
     # AWS: key IDs are exactly 20 characters, so no growing.
@@ -361,9 +361,6 @@ _TOKEN_RULES: tuple[_TokenRule, ...] = (
     *_from_detect_secrets(GitHubTokenDetector, GITHUB_TOKEN, SCORE_PREFIXED, ("ghp_", "gho_", "ghu_", "ghs_", "ghr_")),
     *_from_detect_secrets(GitLabTokenDetector, GITLAB_TOKEN, SCORE_PREFIXED, _GITLAB_PREFIXES),
     *_from_detect_secrets(MailchimpDetector, API_KEY, SCORE_SHAPED, ("-us",), grow=None),
-    # Group 1 runs to the end of the line (`npm_.+`): cut it to the token's shape.
-    *_from_detect_secrets(NpmDetector, API_KEY, SCORE_PREFIXED, ("_authtoken",), group=1, left_bounded=False,
-                          value_shape=re.compile(r"[A-Za-z0-9_-]+")),
     *_from_detect_secrets(OpenAIDetector, OPENAI_API_KEY, SCORE_PREFIXED, ("t3blbkfj",)),
     *_from_detect_secrets(PypiTokenDetector, API_KEY, SCORE_PREFIXED, ("pypi-",)),
     *_from_detect_secrets(SendGridDetector, API_KEY, SCORE_PREFIXED, ("sg.",)),
@@ -374,16 +371,11 @@ _TOKEN_RULES: tuple[_TokenRule, ...] = (
     # Telegram tokens usually follow "bot" in API URLs (/bot123456789:AA...), so no left boundary.
     *_from_detect_secrets(TelegramBotTokenDetector, API_KEY, SCORE_SHAPED, (":",), left_bounded=False, grow=None),
     *_from_detect_secrets(TwilioKeyDetector, API_KEY, SCORE_SHAPED, ("ac", "sk"), grow=None),
-    # IBM's assignment regex makes the "ibm/iam/cloud" prefix optional, which would claim any
-    # 44-character `password = ...`; require the prefix.
-    *_from_detect_secrets(IbmCloudIamDetector, API_KEY, SCORE_CONTEXT_STRONG, _IBM_WORDS, group=1,
-                          left_bounded=False, grow=None, match_must_contain=_IBM_WORDS, context_based=True),
-    *_from_detect_secrets(IbmCosHmacDetector, API_KEY, SCORE_CONTEXT_STRONG, ("secret",), group=1,
-                          left_bounded=False, grow=None, context_based=True),
-    *_from_detect_secrets(CloudantDetector, API_KEY, SCORE_CONTEXT_STRONG, ("cl",), group=1, left_bounded=False,
-                          grow=None, context_based=True),
-    *_from_detect_secrets(SoftlayerDetector, API_KEY, SCORE_CONTEXT_STRONG, ("sl", "softlayer"), group=1,
-                          left_bounded=False, grow=None, context_based=True),
+    # Not used: IbmCloudIam, IbmCosHmac, Cloudant and SoftLayer. Their assignment regexes put
+    # ` *`, ` +` and ` *` in a row, which backtracks cubically on a run of spaces (minutes for
+    # "key" and 5,000 spaces). Their `ibm_api_key = ...` lines are config lines, found below.
+    # Not used either: NpmDetector, whose `//.+/:_authToken=` is quadratic on long lines;
+    # `npmrc_auth_token` below covers it.
     # Only the API-token regex: the "password" one (AP + hex digit + 8 alnum) matches ordinary
     # upper-case words such as APEXLEGENDS. The token regex includes its delimiters.
     *_from_detect_secrets(ArtifactoryDetector, API_KEY, SCORE_SHAPED, ("akc",), indexes=[0], left_bounded=False,
@@ -402,12 +394,14 @@ _TOKEN_RULES: tuple[_TokenRule, ...] = (
     _own("stripe_webhook_secret", STRIPE_KEY, SCORE_SECONDARY_PREFIXED, r"whsec_[0-9a-zA-Z]{24,}", ("whsec_",)),
     _own("slack_app_token", SLACK_TOKEN, SCORE_PREFIXED, r"xapp-\d-[A-Z0-9]+-\d+-[a-z0-9]+", ("xapp-",)),
     _own("npm_token", API_KEY, SCORE_PREFIXED, r"npm_[A-Za-z0-9]{36}", ("npm_",)),
+    _own("npmrc_auth_token", API_KEY, SCORE_SECONDARY_PREFIXED, r":_authToken=[ \t]*([A-Za-z0-9_-]{36,})",
+         ("_authtoken=",), group=1, left_bounded=False),
     _own("huggingface_token", API_KEY, SCORE_SHAPED, r"hf_[A-Za-z0-9]{34,}", ("hf_",)),
     _own("azure_shared_access_key", AZURE_KEY, SCORE_PREFIXED, r"(?i:SharedAccessKey)=([A-Za-z0-9+/]{43}=)",
          ("sharedaccesskey=",), group=1, left_bounded=False, grow=None),
     # A SAS signature is only a secret inside a SAS token, which carries a signed version.
     _own("azure_sas_signature", AZURE_KEY, SCORE_SHAPED,
-         r"\bsv=\d{4}-\d\d-\d\d[^\s\"'<>]*?[?&]sig=([A-Za-z0-9%+/]{30,}(?:=|%3[Dd])*)",
+         r"\bsv=\d{4}-\d\d-\d\d[^\s\"'<>]{0,1000}?[?&]sig=([A-Za-z0-9%+/]{30,}(?:=|%3[Dd])*)",
          ("sig=",), group=1, left_bounded=False, grow=None),
 )
 
@@ -432,19 +426,12 @@ def _token_span(text: str, match: re.Match[str], rule: _TokenRule) -> tuple[int,
     start, end = match.span(rule.group)
     if start < 0:
         return None
-    if rule.match_must_contain and not any(word in match.group(0).lower() for word in rule.match_must_contain):
-        return None
     while start < end and text[start] in rule.strip:
         start += 1
     while end > start and text[end - 1] in rule.strip:
         end -= 1
     if rule.skip_prefix and text.startswith(rule.skip_prefix, start):
         start += len(rule.skip_prefix)
-    if rule.value_shape is not None:
-        shaped = rule.value_shape.match(text, start, end)
-        if shaped is None:
-            return None
-        end = shaped.end()
     if rule.left_bounded and start > 0 and text[start - 1] in _ALNUM:
         return None
     if rule.grow is not None:
@@ -480,11 +467,15 @@ def _find_private_keys(text: str, lowered: str) -> Iterator[_Finding]:
     if "private key" not in lowered and "putty-user-key-file-" not in lowered:
         return
     for begin_regex, end_regex in ((_PEM_BEGIN, _PEM_END), (_PUTTY_BEGIN, _PUTTY_END)):
+        # One pass for all END markers: searching from every BEGIN would be quadratic.
+        ends = list(end_regex.finditer(text))
+        end_starts = [end.start() for end in ends]
         covered_until = 0
         for begin in begin_regex.finditer(text):
             if begin.start() < covered_until:
                 continue  # inside the previous block
-            end = end_regex.search(text, begin.end(), begin.end() + _MAX_KEY_BLOCK)
+            index = bisect.bisect_left(end_starts, begin.end())
+            end = ends[index] if index < len(ends) and end_starts[index] - begin.end() <= _MAX_KEY_BLOCK else None
             if end is not None:
                 block_end, score, rule = end.end(), SCORE_BLOCK, "private_key_block"
             else:
@@ -508,12 +499,19 @@ def _find_private_keys(text: str, lowered: str) -> Iterator[_Finding]:
 _JWT = re.compile(r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*")
 
 
+def _is_valid_jwt(token: str) -> bool:
+    try:
+        return JwtTokenDetector.is_formally_valid(token)
+    except RecursionError:  # json.loads on a header nested thousands deep
+        return False
+
+
 def _find_jwts(text: str) -> Iterator[_Finding]:
     if "eyJ" not in text:
         return
     for match in _JWT.finditer(text):
         token = match.group(0)
-        if JwtTokenDetector.is_formally_valid(token):
+        if _is_valid_jwt(token):
             yield _Finding(JWT, match.start(), match.end(), SCORE_PREFIXED, "JwtTokenDetector", DETECT_SECRETS,
                            _JWT.pattern, validated=True)
         elif _is_json_object(_b64url_decode(token.split(".", 1)[0])):
@@ -534,7 +532,7 @@ def _is_json_object(raw: bytes | None) -> bool:
         return False
     try:
         return isinstance(json.loads(raw.decode("utf-8")), dict)
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return False
 
 
@@ -564,13 +562,16 @@ _CONFIG_ASSIGNMENT = re.compile(
     r"[\"'\]]{0,2}"  # closing quote of a JSON / dict key, INI/TOML bracket
     r"[^\S\r\n]*(?P<op>:=|=>|=(?![=>~])|:(?![:/\\]))[^\S\r\n]*"  # not ==, ::, ://
 )
+# Bounded: a longer value is not a password or key (and unbounded values made the
+# plausibility checks quadratic on "password=password=...").
+_MAX_VALUE_LEN = 512
 _CONFIG_VALUE = re.compile(
-    r"""
-    "(?P<dq>(?:[^"\\\r\n]|\\.)*)"
-    | '(?P<sq>[^'\r\n]*)'
-    | `(?P<bq>[^`\r\n]*)`
-    | \{(?P<br>[^{}\r\n]*)\}
-    | (?P<bare>[^\s"'`]+)
+    rf"""
+    "(?P<dq>(?:[^"\\\r\n]|\\.){{0,{_MAX_VALUE_LEN}}})"
+    | '(?P<sq>[^'\r\n]{{0,{_MAX_VALUE_LEN}}})'
+    | `(?P<bq>[^`\r\n]{{0,{_MAX_VALUE_LEN}}})`
+    | \{{(?P<br>[^{{}}\r\n]{{0,{_MAX_VALUE_LEN}}})\}}
+    | (?P<bare>[^\s"'`]{{1,{_MAX_VALUE_LEN}}})(?![^\s"'`])
     """,
     re.VERBOSE,
 )
@@ -587,7 +588,7 @@ _CLI_FLAG = re.compile(
 )
 _CURL_USER = re.compile(r"(?<![\w-])(?:-u|--user)[ \t]+[\"']?[^\s:\"'@]+:(?P<value>[^\s\"'@]+)")
 # mysql takes its password glued to -p (`mysql -u root -pS3cret`).
-_MYSQL_PASSWORD = re.compile(r"\bmysql(?:dump|admin|import|sh)?\b[^\r\n]*?[ \t]-p(?P<value>[^\s\"'-][^\s\"']*)")
+_MYSQL_PASSWORD = re.compile(r"\bmysql(?:dump|admin|import|sh)?\b[^\r\n]{0,200}?[ \t]-p(?P<value>[^\s\"'-][^\s\"']*)")
 
 
 def _classify_key(key: str) -> str | None:
@@ -761,8 +762,8 @@ def _find_auth_headers(text: str, lowered: str) -> Iterator[_Finding]:
             value = header.group("value")
             if scheme == "basic":
                 if _is_basic_credentials(value):
-                    yield _Finding(PASSWORD, start, end, SCORE_SHAPED, "authorization_basic", pattern=_AUTHORIZATION.pattern,
-                                   validated=True, context_based=True)
+                    yield _Finding(PASSWORD, start, end, SCORE_SHAPED, "authorization_basic",
+                                   pattern=_AUTHORIZATION.pattern, validated=True, context_based=True)
             elif _looks_like_token(value) and (scheme or len(value) >= 20):
                 yield _Finding(API_KEY, start, end, SCORE_CONTEXT_STRONG, "authorization_header",
                                pattern=_AUTHORIZATION.pattern, context_based=True)
@@ -815,7 +816,11 @@ _PROSE_KEYWORD = (
     r"pass(?:word|wd|phrase|code)|pass[ \t]word|pwd|pw"
     r"|(?:api|access|secret|auth|private|bot|bearer|client)[ \t_-]?(?:key|token|secret)|token|secret"
 )
-_PROSE_VALUE = r"(?P<value>\"[^\"\r\n]{1,128}\"|'[^'\r\n]{1,128}'|“[^”\r\n]{1,128}”|‘[^’\r\n]{1,128}’|`[^`\r\n]{1,128}`|\S{1,256})"
+# A quoted phrase (“smart” quotes too) or one unquoted word.
+_PROSE_VALUE = (
+    r"(?P<value>\"[^\"\r\n]{1,128}\"|'[^'\r\n]{1,128}'|“[^”\r\n]{1,128}”|‘[^’\r\n]{1,128}’"
+    r"|`[^`\r\n]{1,128}`|\S{1,256})"
+)
 _PROSE_STATEMENT = re.compile(
     rf"(?i)\b(?P<keyword>{_PROSE_KEYWORD})"
     r"(?:[ \t]+(?:for|of|on|to|at)(?:[ \t]+[^\s.,;:!?]+){1,3}?)?"  # "for the admin account"
@@ -909,11 +914,16 @@ def _find_repeats(text: str, findings: Sequence[_Finding]) -> Iterator[_Finding]
 
 def _without_overlaps(findings: Iterable[_Finding]) -> list[_Finding]:
     """Keep the most certain finding where spans overlap (a JWT beats the bearer token around it)."""
-    kept: list[_Finding] = []
+    kept: list[_Finding] = []  # sorted by start, pairwise disjoint
+    kept_starts: list[int] = []
     for finding in sorted(findings, key=lambda f: (-f.score, -(f.end - f.start), f.start)):
-        if all(finding.end <= other.start or finding.start >= other.end for other in kept):
-            kept.append(finding)
-    return sorted(kept, key=lambda f: (f.start, f.end))
+        index = bisect.bisect_left(kept_starts, finding.start)
+        overlaps_before = index > 0 and kept[index - 1].end > finding.start
+        overlaps_after = index < len(kept) and kept[index].start < finding.end
+        if not overlaps_before and not overlaps_after:
+            kept.insert(index, finding)
+            kept_starts.insert(index, finding.start)
+    return kept
 
 
 class SecretsRecognizer(EntityRecognizer):
