@@ -1,0 +1,1286 @@
+"""Build Residency's own labelled cases: bench/data/residency_cases.jsonl.
+
+    templates (below) ─▶ fill slots with generated values (fixed seed) ─▶ text + spans
+                     ─▶ split by a hash of the template ─▶ one JSON line per case
+
+Run it from the repository root, in the venv (it uses `phonenumbers`, a Presidio
+dependency, to keep generated phone numbers valid):
+
+    python bench/data/build_cases.py            # rewrites bench/data/residency_cases.jsonl
+    python bench/data/build_cases.py --check    # exits 1 if the committed file is stale
+
+Template markup — offsets are never written by hand:
+
+    ⟦gen⟧          a value from generator `gen`, labelled with the generator's label
+    ⟦gen:LABEL⟧    the same value, labelled LABEL instead
+    ⟦gen:-⟧        a generated value that is not regulated (no span)
+    ⟦text|LABEL⟧   literal text labelled LABEL
+
+Within one case, `full`, `first`, `last`, `email`, ... all describe the same person;
+`full2`, `first2`, `email2` a second one. Generators with a trailing digit (`password2`)
+give a second, different value.
+
+Every value is synthetic: names are drawn from lists of common names, identifiers carry
+valid check digits but were generated here, and the secrets are random strings in the
+vendors' shapes — none is a working credential. Labels are the gold types of
+bench/detection/labels.py (Residency's entity types where one exists).
+
+The split is by template, stratified by group: in each group, the 30 % of templates
+(at least one) with the lowest SHA-256 of "residency-bench-split/" + template markup are
+`heldout`, the others `dev`. All cases of one template land on the same side. Adding a
+template to a group can move that group's boundary by one template: check the diff of
+`meta.split` in the output. The heldout cases are never used for tuning (bench/README.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import json
+import random
+import re
+import string
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import phonenumbers
+
+SEED = "residency-bench-cases/v1"
+OUTPUT = Path(__file__).with_name("residency_cases.jsonl")
+HELDOUT_SHARE = 0.30
+
+# --------------------------------------------------------------------------------------
+# People
+# --------------------------------------------------------------------------------------
+
+NAMES: dict[str, tuple[list[str], list[str], list[str]]] = {
+    # country: (first names, last names, e-mail domains)
+    "DE": (["Jürgen", "Anna", "Lukas", "Sophie", "Klaus", "Mareike", "Jörg", "Hannelore", "Tobias", "Friederike"],
+           ["Müller", "Schmidt", "Weißgerber", "Hoffmann", "Becker", "Schröder", "Krüger", "Neumann"],
+           ["gmx.de", "web.de", "t-online.de", "posteo.de"]),
+    "FR": (["Chloé", "Étienne", "Margaux", "Benoît", "Anne-Marie", "Théo", "Camille", "Hélène"],
+           ["Dubois", "Lefèvre", "Moreau", "Girard", "Rousseau", "Fontaine", "Mercier"],
+           ["orange.fr", "free.fr", "laposte.net", "sfr.fr"]),
+    "ES": (["Javier", "Lucía", "Álvaro", "Inés", "Carmen", "Joaquín", "Nuria", "Iñigo"],
+           ["Fernández", "García", "López", "Martínez", "Sánchez", "Ruiz", "Etxeberria"],
+           ["telefonica.net", "gmail.com", "hotmail.es"]),
+    "IT": (["Giulia", "Matteo", "Francesca", "Lorenzo", "Chiara", "Giuseppe", "Niccolò"],
+           ["Russo", "Bianchi", "Romano", "Colombo", "Ricci", "Esposito", "De Luca"],
+           ["libero.it", "virgilio.it", "tiscali.it"]),
+    "NL": (["Maarten", "Sanne", "Joost", "Femke", "Daan", "Anouk", "Sjoerd"],
+           ["de Vries", "Jansen", "van den Berg", "Bakker", "Visser", "van Dijk"],
+           ["ziggo.nl", "kpnmail.nl", "xs4all.nl"]),
+    "IE": (["Siobhan", "Aoife", "Cian", "Niamh", "Pádraig", "Eoin"],
+           ["O'Brien", "Murphy", "Ó Súilleabháin", "Kelly", "Byrne", "McCarthy"],
+           ["eircom.net", "gmail.com"]),
+    "PL": (["Katarzyna", "Łukasz", "Agnieszka", "Piotr", "Małgorzata"],
+           ["Nowak", "Wiśniewski", "Kowalczyk", "Wójcik", "Zieliński"],
+           ["wp.pl", "onet.pl", "interia.pl"]),
+    "SE": (["Björn", "Åsa", "Linnea", "Erik"], ["Lindqvist", "Johansson", "Andersson", "Öberg"],
+           ["telia.com", "gmail.com"]),
+    "GB": (["Oliver", "Amelia", "Harry", "Priya", "Mohammed", "Charlotte", "Gareth"],
+           ["Smith", "Patel", "Taylor", "Hughes", "Khan", "Evans", "Okonkwo"],
+           ["btinternet.com", "outlook.com", "gmail.com"]),
+    "GR": (["Dimitris", "Eleni", "Giorgos"], ["Papadopoulos", "Georgiou", "Konstantinidou"],
+           ["otenet.gr", "gmail.com"]),
+    "PT": (["João", "Beatriz", "Tiago"], ["Silva", "Santos", "Ferreira"], ["sapo.pt", "gmail.com"]),
+    "TR": (["Mehmet", "Elif"], ["Yılmaz", "Demir"], ["gmail.com", "outlook.com"]),
+    "NG": (["Olumide", "Chiamaka"], ["Adeyemi", "Okafor"], ["yahoo.com", "gmail.com"]),
+    "IN": (["Aditya", "Lakshmi"], ["Rao", "Natarajan"], ["gmail.com", "outlook.com"]),
+}
+CHILD_NAMES = ["Mia", "Leo", "Emma", "Noah", "Lina", "Finn", "Zoé", "Mateo", "Giulia", "Oskar", "Ida", "Luca"]
+
+
+@dataclass
+class Person:
+    first: str
+    last: str
+    country: str
+    domain: str
+
+    @property
+    def full(self) -> str:
+        return f"{self.first} {self.last}"
+
+
+def _ascii(text: str) -> str:
+    table = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+    import unicodedata
+
+    text = text.translate(table)
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def _local_part(rng: random.Random, p: Person) -> str:
+    first = re.sub(r"[^a-z]", "", _ascii(p.first).lower())
+    last = re.sub(r"[^a-z]", "", _ascii(p.last).lower())
+    return rng.choice([f"{first}.{last}", f"{first[0]}{last}", f"{first}_{last}{rng.randint(1, 99)}",
+                       f"{last}.{first}", f"{first}{rng.randint(70, 99)}"])
+
+
+# --------------------------------------------------------------------------------------
+# Checksummed identifiers
+# --------------------------------------------------------------------------------------
+
+def luhn_complete(prefix_and_body: str) -> str:
+    digits = [int(d) for d in prefix_and_body]
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        if i % 2 == 0:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return prefix_and_body + str((10 - total % 10) % 10)
+
+
+def iban_from_bban(country: str, bban: str) -> str:
+    numeric = "".join(str(int(c, 36)) for c in bban + country + "00")
+    return f"{country}{98 - int(numeric) % 97:02d}{bban}"
+
+
+def iban_grouped(iban: str) -> str:
+    return " ".join(iban[i:i + 4] for i in range(0, len(iban), 4))
+
+
+_CF_ODD = dict(zip("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+                   [1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8,
+                    12, 14, 16, 10, 22, 25, 24, 23]))
+_CF_EVEN = {**{str(i): i for i in range(10)}, **{c: i for i, c in enumerate(string.ascii_uppercase)}}
+
+
+def it_check_char(body: str) -> str:
+    """The control character of a codice fiscale (and of an Italian BBAN's CIN)."""
+    total = sum(_CF_ODD[c] if i % 2 == 0 else _CF_EVEN[c] for i, c in enumerate(body))
+    return string.ascii_uppercase[total % 26]
+
+
+def _digits(rng: random.Random, n: int) -> str:
+    return "".join(rng.choice(string.digits) for _ in range(n))
+
+
+def _chars(rng: random.Random, alphabet: str, n: int) -> str:
+    return "".join(rng.choice(alphabet) for _ in range(n))
+
+
+def de_tax_id(rng: random.Random) -> str:
+    """Steuer-IdNr: 11 digits, one digit of the first ten twice, ISO 7064 MOD 11,10 check digit."""
+    while True:
+        pool = rng.sample(string.digits, 9)
+        body = pool + [rng.choice(pool)]
+        rng.shuffle(body)
+        if body[0] != "0":
+            break
+    product = 10
+    for d in body:
+        total = (int(d) + product) % 10 or 10
+        product = (total * 2) % 11
+    check = (11 - product) % 10
+    return "".join(body) + str(check)
+
+
+_ICAO = "CFGHJKLMNPRTVWXYZ0123456789"
+
+
+def icao_check(text: str) -> str:
+    weights = (7, 3, 1)
+    return str(sum((int(c) if c.isdigit() else ord(c) - 55) * weights[i % 3] for i, c in enumerate(text)) % 10)
+
+
+def de_id_card(rng: random.Random) -> str:
+    """Personalausweis document number as printed: 9 characters (the MRZ check digit is separate)."""
+    return rng.choice("LMNPRTVWXY") + _chars(rng, _ICAO, 7) + rng.choice(string.digits)
+
+
+def de_passport(rng: random.Random) -> str:
+    """Reisepass number as printed: C + 8 characters of the ICAO charset."""
+    return "C" + _chars(rng, _ICAO, 7) + rng.choice(string.digits)
+
+
+def de_rvnr(rng: random.Random) -> str:
+    """Rentenversicherungsnummer: area, DDMMYY, initial, serial, check digit (VKVV § 4)."""
+    area = rng.choice(["12", "13", "15", "24", "25", "40", "53", "65"])
+    day, month, year = rng.randint(1, 28), rng.randint(1, 12), rng.randint(50, 99)
+    letter = rng.choice("ABDFGHKMNRSW")
+    serial = f"{rng.randint(0, 99):02d}"
+    effective = f"{area}{day:02d}{month:02d}{year:02d}{ord(letter) - 64:02d}{serial}"
+    total = 0
+    for digit, weight in zip(effective, (2, 1, 2, 5, 7, 1, 2, 1, 2, 1, 2, 1)):
+        product = int(digit) * weight
+        total += product // 10 + product % 10
+    return f"{area}{day:02d}{month:02d}{year:02d}{letter}{serial}{total % 10}"
+
+
+def de_kvnr(rng: random.Random) -> str:
+    """Krankenversichertennummer: letter, 8 digits, check digit (weights 1,2,1,2 ...; cross sums)."""
+    letter = rng.choice(string.ascii_uppercase)
+    body = _digits(rng, 8)
+    numeric = f"{ord(letter) - 64:02d}{body}"
+    total = 0
+    for i, d in enumerate(numeric):
+        product = int(d) * (1 if i % 2 == 0 else 2)
+        total += product // 10 + product % 10
+    return f"{letter}{body}{total % 10}"
+
+
+def fr_nir(rng: random.Random) -> str:
+    """Numéro de sécurité sociale: 13 digits and a key 97 - (n mod 97), written in groups."""
+    sex = rng.choice("12")
+    yy, mm = f"{rng.randint(50, 99):02d}", f"{rng.randint(1, 12):02d}"
+    dept = rng.choice(["75", "69", "13", "33", "59", "67", "44"])
+    commune, order = f"{rng.randint(1, 999):03d}", f"{rng.randint(1, 999):03d}"
+    number = f"{sex}{yy}{mm}{dept}{commune}{order}"
+    key = 97 - int(number) % 97
+    return f"{sex} {yy} {mm} {dept} {commune} {order} {key:02d}"
+
+
+def fr_passport(rng: random.Random) -> str:
+    return _digits(rng, 2) + _chars(rng, string.ascii_uppercase, 2) + _digits(rng, 5)
+
+
+_DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
+
+
+def es_dni(rng: random.Random) -> str:
+    number = rng.randint(10_000_000, 79_999_999)
+    return f"{number}{_DNI_LETTERS[number % 23]}"
+
+
+def es_nie(rng: random.Random) -> str:
+    prefix = rng.choice("XYZ")
+    body = _digits(rng, 7)
+    return f"{prefix}{body}{_DNI_LETTERS[int(str('XYZ'.index(prefix)) + body) % 23]}"
+
+
+def es_passport(rng: random.Random) -> str:
+    return _chars(rng, string.ascii_uppercase, 3) + _digits(rng, 6)
+
+
+_CF_MONTHS = "ABCDEHLMPRST"
+
+
+def _cf_part(name: str, is_first: bool) -> str:
+    letters = re.sub(r"[^A-Z]", "", _ascii(name).upper())
+    consonants = [c for c in letters if c not in "AEIOU"]
+    vowels = [c for c in letters if c in "AEIOU"]
+    if is_first and len(consonants) >= 4:
+        consonants = [consonants[0], consonants[2], consonants[3]]
+    return "".join(consonants + vowels + ["X", "X", "X"])[:3]
+
+
+def it_fiscal_code(rng: random.Random, person: Person) -> str:
+    female = person.first in {"Giulia", "Francesca", "Chiara"}
+    year = rng.randint(50, 99)
+    day = rng.randint(1, 28) + (40 if female else 0)
+    place = rng.choice(["H501", "F205", "F839", "L219", "G273", "A944", "D612"])
+    body = (_cf_part(person.last, False) + _cf_part(person.first, True)
+            + f"{year:02d}{rng.choice(_CF_MONTHS)}{day:02d}{place}")
+    return body + it_check_char(body)
+
+
+def it_identity_card(rng: random.Random) -> str:
+    return "CA" + _digits(rng, 5) + _chars(rng, string.ascii_uppercase, 2)
+
+
+def it_passport(rng: random.Random) -> str:
+    return _chars(rng, string.ascii_uppercase, 2) + _digits(rng, 7)
+
+
+def nl_bsn(rng: random.Random) -> str:
+    while True:
+        body = [rng.randint(0, 9) for _ in range(8)]
+        if body[0] == 0:
+            continue
+        last = sum(d * (9 - i) for i, d in enumerate(body)) % 11
+        if last <= 9:
+            return "".join(map(str, body)) + str(last)
+
+
+def be_national_number(rng: random.Random) -> str:
+    yy, mm, dd, serial = rng.randint(50, 99), rng.randint(1, 12), rng.randint(1, 28), rng.randint(1, 997)
+    base = int(f"{yy:02d}{mm:02d}{dd:02d}{serial:03d}")
+    return f"{yy:02d}.{mm:02d}.{dd:02d}-{serial:03d}.{97 - base % 97:02d}"
+
+
+def pl_pesel(rng: random.Random) -> str:
+    yy, mm, dd = rng.randint(50, 99), rng.randint(1, 12), rng.randint(1, 28)
+    body = f"{yy:02d}{mm:02d}{dd:02d}{_digits(rng, 4)}"
+    total = sum(int(d) * w for d, w in zip(body, (1, 3, 7, 9, 1, 3, 7, 9, 1, 3)))
+    return body + str((10 - total % 10) % 10)
+
+
+def uk_nhs(rng: random.Random) -> str:
+    while True:
+        body = _digits(rng, 9)
+        check = 11 - sum(int(d) * (10 - i) for i, d in enumerate(body)) % 11
+        if check == 11:
+            check = 0
+        if check != 10 and body[0] in "4679":
+            number = body + str(check)
+            return f"{number[:3]} {number[3:6]} {number[6:]}"
+
+
+def uk_nino(rng: random.Random) -> str:
+    first = "ABCEGHJKLMNOPRSTWXYZ"
+    second = "ABCEGHJKLMNPRSTWXYZ"
+    while True:
+        prefix = rng.choice(first) + rng.choice(second)
+        if prefix not in {"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"}:
+            break
+    d = _digits(rng, 6)
+    return f"{prefix} {d[:2]} {d[2:4]} {d[4:]} {rng.choice('ABCD')}"
+
+
+def uk_driving_licence(rng: random.Random, person: Person) -> str:
+    surname = re.sub(r"[^A-Z]", "", _ascii(person.last).upper())[:5].ljust(5, "9")
+    year = rng.randint(50, 99)
+    month = rng.randint(1, 12) + (50 if person.first in {"Amelia", "Charlotte", "Priya"} else 0)
+    day = rng.randint(1, 28)
+    initials = (_ascii(person.first)[0].upper() + "9")
+    return f"{surname}{year // 10}{month:02d}{day:02d}{year % 10}{initials}9{_chars(rng, string.ascii_uppercase, 2)}"
+
+
+def us_ssn(rng: random.Random) -> str:
+    area = rng.choice([a for a in range(1, 900) if a != 666])
+    return f"{area:03d}-{rng.randint(1, 99):02d}-{rng.randint(1, 9999):04d}"
+
+
+def _base58check(payload: bytes) -> str:
+    checksum = hashlib.sha256(hashlib.sha256(payload).digest()).digest()[:4]
+    data = payload + checksum
+    alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+    n = int.from_bytes(data, "big")
+    out = ""
+    while n:
+        n, r = divmod(n, 58)
+        out = alphabet[r] + out
+    return "1" * (len(data) - len(data.lstrip(b"\0"))) + out
+
+
+def btc_address(rng: random.Random) -> str:
+    return _base58check(b"\x00" + rng.randbytes(20))
+
+
+# --------------------------------------------------------------------------------------
+# Phone numbers: generated per country, kept only when libphonenumber calls them valid
+# --------------------------------------------------------------------------------------
+
+_PHONE_SHAPES: dict[str, list[tuple[str, str]]] = {
+    # country: [(shape, region to parse a national-format shape with)]; "d" is a random digit
+    "DE": [("+49 151 dddddddd", "DE"), ("+49 30 dddddddd", "DE"), ("0049 89 ddddddd", "DE"),
+           ("0171 ddddddd", "DE"), ("+49 (0)40 dddddddd", "DE")],
+    "FR": [("+33 6 dd dd dd dd", "FR"), ("06 dd dd dd dd", "FR"), ("+33 (0)1 dd dd dd dd", "FR")],
+    "ES": [("+34 6dd ddd ddd", "ES"), ("612 ddd ddd", "ES")],
+    "IT": [("+39 3dd ddd dddd", "IT"), ("+39 06 dddd dddd", "IT"), ("347 ddd dddd", "IT")],
+    "NL": [("+31 6 dddddddd", "NL"), ("06-dddddddd", "NL"), ("+31 20 ddd dddd", "NL")],
+    "GB": [("+44 7ddd dddddd", "GB"), ("07dd ddd dddd", "GB"), ("020 7ddd dddd", "GB")],
+    "IE": [("+353 87 ddd dddd", "IE"), ("+353 1 ddd dddd", "IE")],
+    "PL": [("+48 5dd ddd ddd", "PL"), ("+48 6dd ddd ddd", "PL")],
+    "US": [("(415) ddd-dddd", "US"), ("+1 212-ddd-dddd", "US"), ("617.ddd.dddd", "US")],
+}
+
+
+def phone(rng: random.Random, country: str) -> str:
+    shape, region = rng.choice(_PHONE_SHAPES[country])
+    for _ in range(1000):
+        candidate = "".join(rng.choice("23456789") if c == "d" else c for c in shape)
+        try:
+            parsed = phonenumbers.parse(candidate, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(parsed):
+            return candidate
+    raise RuntimeError(f"no valid phone number for {shape}")
+
+
+# --------------------------------------------------------------------------------------
+# Secrets: random strings in the vendors' shapes (never working credentials)
+# --------------------------------------------------------------------------------------
+
+ALNUM = string.ascii_letters + string.digits
+URLSAFE = ALNUM + "-_"
+B64 = ALNUM + "+/"
+UPPER32 = string.ascii_uppercase + "234567"
+HEX = "0123456789abcdef"
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def jwt(rng: random.Random) -> str:
+    header = b64url(json.dumps({"alg": "HS256", "typ": "JWT"}, separators=(",", ":")).encode())
+    claims = {"sub": f"usr_{_digits(rng, 6)}", "role": rng.choice(["admin", "editor", "service"]),
+              "iat": rng.randint(1_700_000_000, 1_730_000_000)}
+    payload = b64url(json.dumps(claims, separators=(",", ":")).encode())
+    return f"{header}.{payload}.{b64url(rng.randbytes(32))}"
+
+
+def pem_key(rng: random.Random) -> str:
+    body = base64.b64encode(b"\x30\x82\x04\xa4\x02\x01\x00\x02\x82\x01\x01\x00" + rng.randbytes(600)).decode()
+    lines = [body[i:i + 64] for i in range(0, len(body), 64)]
+    return "-----BEGIN RSA PRIVATE KEY-----\n" + "\n".join(lines) + "\n-----END RSA PRIVATE KEY-----"
+
+
+def openssh_key(rng: random.Random) -> str:
+    body = base64.b64encode(b"openssh-key-v1\x00\x00\x00\x00\x04none\x00\x00\x00\x04none" + rng.randbytes(300)).decode()
+    lines = [body[i:i + 70] for i in range(0, len(body), 70)]
+    return "-----BEGIN OPENSSH PRIVATE KEY-----\n" + "\n".join(lines) + "\n-----END OPENSSH PRIVATE KEY-----"
+
+
+_WORDS = ["sunflower", "granite", "velvet", "harbour", "copper", "meadow", "falcon", "lantern", "orchid", "tundra",
+          "biscuit", "pepper", "marble", "juniper", "glacier"]
+
+
+def password(rng: random.Random) -> str:
+    style = rng.randrange(4)
+    word = rng.choice(_WORDS)
+    if style == 0:
+        return f"{word.capitalize()}{rng.choice('!#$%&*?')}{rng.randint(10, 2099)}"
+    if style == 1:
+        return f"{word[:4].capitalize()}{rng.choice(_WORDS)[:4]}{rng.randint(0, 99):02d}{rng.choice('!.-_')}"
+    if style == 2:
+        return _chars(rng, ALNUM + "!@#%^&*", 14)
+    leet = word.translate(str.maketrans({"a": "@", "o": "0", "e": "3", "i": "1", "s": "$"}))
+    return leet.capitalize() + str(rng.randint(1, 99))
+
+
+def uuid4(rng: random.Random) -> str:
+    h = rng.randbytes(16).hex()
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{rng.choice('89ab')}{h[17:20]}-{h[20:32]}"
+
+
+# --------------------------------------------------------------------------------------
+# Generator registry: name -> (function(rng, ctx) -> str, default label or None)
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Context:
+    rng: random.Random
+    people: list[Person] = field(default_factory=list)
+    values: dict[str, str] = field(default_factory=dict)
+
+    def person(self, index: int) -> Person:
+        while len(self.people) <= index:
+            country = self.rng.choice(sorted(NAMES))
+            firsts, lasts, domains = NAMES[country]
+            first, last = self.rng.choice(firsts), self.rng.choice(lasts)
+            self.people.append(Person(first, last, country, self.rng.choice(domains)))
+        return self.people[index]
+
+
+def _email(ctx: Context, index: int) -> str:
+    person = ctx.person(index)
+    return f"{_local_part(ctx.rng, person)}@{person.domain}"
+
+
+def _private_ip(rng: random.Random) -> str:
+    return rng.choice([f"10.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(2, 254)}",
+                       f"192.168.{rng.randint(0, 255)}.{rng.randint(2, 254)}",
+                       f"172.{rng.randint(16, 31)}.{rng.randint(0, 255)}.{rng.randint(2, 254)}"])
+
+
+def _public_ip(rng: random.Random) -> str:
+    first = rng.choice([31, 46, 77, 78, 82, 85, 88, 91, 93, 95, 109, 176, 178, 185, 212, 217])
+    return f"{first}.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(2, 254)}"
+
+
+def _isbn13(rng: random.Random) -> str:
+    body = "978" + _digits(rng, 9)
+    check = (10 - sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(body)) % 10) % 10
+    return f"{body[:3]}-{body[3]}-{body[4:7]}-{body[7:12]}-{check}"
+
+
+def _semver(rng: random.Random) -> str:
+    return f"{rng.randint(0, 4)}.{rng.randint(0, 30)}.{rng.randint(0, 20)}"
+
+
+def _iban(country: str):
+    def make(ctx: Context) -> str:
+        rng = ctx.rng
+        if country == "DE":
+            bban = _digits(rng, 8) + _digits(rng, 10)
+        elif country == "FR":
+            bank, branch, account = _digits(rng, 5), _digits(rng, 5), _digits(rng, 11)
+            key = 97 - (89 * int(bank) + 15 * int(branch) + 3 * int(account)) % 97
+            bban = f"{bank}{branch}{account}{key:02d}"
+        elif country == "ES":
+            bank, branch, account = _digits(rng, 4), _digits(rng, 4), _digits(rng, 10)
+            weights = (1, 2, 4, 8, 5, 10, 9, 7, 3, 6)
+
+            def control(digits: str) -> str:
+                value = 11 - sum(int(d) * w for d, w in zip(digits, weights)) % 11
+                return str({11: 0, 10: 1}.get(value, value))
+
+            bban = f"{bank}{branch}{control('00' + bank + branch)}{control(account)}{account}"
+        elif country == "IT":
+            rest = _digits(rng, 5) + _digits(rng, 5) + _digits(rng, 12)
+            bban = it_check_char(rest) + rest
+        elif country == "NL":
+            bban = rng.choice(["ABNA", "RABO", "INGB", "TRIO", "SNSB"]) + _digits(rng, 10)
+        elif country == "BE":
+            first = _digits(rng, 10)
+            bban = f"{first}{int(first) % 97 or 97:02d}"
+        else:
+            raise ValueError(country)
+        return iban_from_bban(country, bban)
+    return make
+
+
+def _grouped(make):
+    return lambda ctx: iban_grouped(make(ctx))
+
+
+def _iban_typo(ctx: Context) -> str:
+    iban = _iban("DE")(ctx)
+    position = ctx.rng.randrange(6, len(iban))
+    wrong = str((int(iban[position]) + ctx.rng.randint(1, 8)) % 10)
+    return iban_grouped(iban[:position] + wrong + iban[position + 1:])
+
+
+def _card(prefixes: list[str], length: int, sep: str):
+    def make(ctx: Context) -> str:
+        prefix = ctx.rng.choice(prefixes)
+        number = luhn_complete(prefix + _digits(ctx.rng, length - len(prefix) - 1))
+        if length == 15:
+            return sep.join([number[:4], number[4:10], number[10:]])
+        return sep.join(number[i:i + 4] for i in range(0, 16, 4))
+    return make
+
+
+def _obfuscated_email(ctx: Context) -> str:
+    local = _local_part(ctx.rng, ctx.person(0)).replace(".", " dot ").replace("_", " underscore ")
+    domain = ctx.person(0).domain.replace(".", " dot ")
+    return f"{local} at {domain}"
+
+
+def _tax_id_spaced(ctx: Context) -> str:
+    value = de_tax_id(ctx.rng)
+    return f"{value[:2]} {value[2:5]} {value[5:8]} {value[8:]}"
+
+
+def _username(ctx: Context) -> str:
+    p = ctx.person(0)
+    first = re.sub(r"[^a-z]", "", _ascii(p.first).lower())
+    last = re.sub(r"[^a-z]", "", _ascii(p.last).lower())
+    return ctx.rng.choice([f"{first[0]}{last}{ctx.rng.randint(1, 99)}", f"{first}_{ctx.rng.randint(1970, 2005)}",
+                           f"{last}.{first[:3]}", f"{first}-{last}"])
+
+
+G: dict[str, tuple] = {
+    # people
+    "full": (lambda c: c.person(0).full, "PERSON"),
+    "first": (lambda c: c.person(0).first, "PERSON"),
+    "last": (lambda c: c.person(0).last, "PERSON"),
+    "full2": (lambda c: c.person(1).full, "PERSON"),
+    "first2": (lambda c: c.person(1).first, "PERSON"),
+    "lower_full": (lambda c: c.person(0).full.lower(), "PERSON"),
+    "lower_first": (lambda c: c.person(0).first.lower(), "PERSON"),
+    "child_first": (lambda c: c.values.setdefault("child", c.rng.choice(CHILD_NAMES)), "PERSON"),
+    "child_full": (lambda c: f"{c.values.setdefault('child', c.rng.choice(CHILD_NAMES))} {c.person(0).last}", "PERSON"),
+    "email": (lambda c: _email(c, 0), "EMAIL_ADDRESS"),
+    "email2": (lambda c: _email(c, 1), "EMAIL_ADDRESS"),
+    "obf_email": (_obfuscated_email, "EMAIL_ADDRESS"),
+    "username": (_username, "ACCOUNT_ID"),
+    "public_ip": (lambda c: _public_ip(c.rng), "IP_ADDRESS"),
+    # phones
+    **{f"phone_{cc.lower()}": ((lambda cc: lambda c: phone(c.rng, cc))(cc), "PHONE_NUMBER") for cc in _PHONE_SHAPES},
+    "phone": (lambda c: phone(c.rng, c.rng.choice(sorted(_PHONE_SHAPES))), "PHONE_NUMBER"),
+    # government identifiers
+    "de_taxid": (lambda c: de_tax_id(c.rng), "DE_TAX_ID"),
+    "de_taxid_spaced": (_tax_id_spaced, "DE_TAX_ID"),
+    "de_idcard": (lambda c: de_id_card(c.rng), "DE_ID_CARD"),
+    "de_idcard_mrz": (lambda c: (lambda v: v + icao_check(v))(de_id_card(c.rng)), "DE_ID_CARD"),
+    "de_passport": (lambda c: de_passport(c.rng), "DE_PASSPORT"),
+    "de_rvnr": (lambda c: de_rvnr(c.rng), "DE_SOCIAL_SECURITY"),
+    "de_kvnr": (lambda c: de_kvnr(c.rng), "DE_HEALTH_INSURANCE"),
+    "fr_nir": (lambda c: fr_nir(c.rng), "FR_NIR"),
+    "fr_nir_compact": (lambda c: fr_nir(c.rng).replace(" ", ""), "FR_NIR"),
+    "fr_passport": (lambda c: fr_passport(c.rng), "FR_PASSPORT"),
+    "es_dni": (lambda c: es_dni(c.rng), "ES_NIF"),
+    "es_nie": (lambda c: es_nie(c.rng), "ES_NIE"),
+    "es_passport": (lambda c: es_passport(c.rng), "ES_PASSPORT"),
+    "it_cf": (lambda c: it_fiscal_code(c.rng, c.person(0) if c.person(0).country == "IT" else
+                                       Person(c.rng.choice(NAMES["IT"][0]), c.rng.choice(NAMES["IT"][1]), "IT", "")),
+              "IT_FISCAL_CODE"),
+    "it_cie": (lambda c: it_identity_card(c.rng), "IT_IDENTITY_CARD"),
+    "it_passport": (lambda c: it_passport(c.rng), "IT_PASSPORT"),
+    "nl_bsn": (lambda c: nl_bsn(c.rng), "NL_BSN"),
+    "be_nrn": (lambda c: be_national_number(c.rng), "BE_NATIONAL_NUMBER"),
+    "pl_pesel": (lambda c: pl_pesel(c.rng), "PL_PESEL"),
+    "nhs": (lambda c: uk_nhs(c.rng), "UK_NHS"),
+    "nhs_compact": (lambda c: uk_nhs(c.rng).replace(" ", ""), "UK_NHS"),
+    "nino": (lambda c: uk_nino(c.rng), "UK_NINO"),
+    "nino_compact": (lambda c: uk_nino(c.rng).replace(" ", ""), "UK_NINO"),
+    "uk_passport": (lambda c: _digits(c.rng, 9), "UK_PASSPORT"),
+    "uk_dl": (lambda c: uk_driving_licence(c.rng, c.person(0)), "UK_DRIVING_LICENCE"),
+    "us_passport": (lambda c: c.rng.choice("56789") + _digits(c.rng, 8), "US_PASSPORT"),
+    "ssn": (lambda c: us_ssn(c.rng), "US_SSN"),
+    # money
+    "iban_de": (_grouped(_iban("DE")), "IBAN_CODE"),
+    "iban_fr": (_grouped(_iban("FR")), "IBAN_CODE"),
+    "iban_es_compact": (_iban("ES"), "IBAN_CODE"),
+    "iban_it": (_grouped(_iban("IT")), "IBAN_CODE"),
+    "iban_nl_lower": (lambda c: _iban("NL")(c).lower(), "IBAN_CODE"),
+    "iban_be": (_grouped(_iban("BE")), "IBAN_CODE"),
+    "iban_typo": (_iban_typo, "IBAN_CODE"),
+    "uk_acct": (lambda c: _digits(c.rng, 8), "BANK_ACCOUNT"),
+    "sort_code": (lambda c: f"{c.rng.randint(10, 99)}-{_digits(c.rng, 2)}-{_digits(c.rng, 2)}", "BANK_ACCOUNT"),
+    "btc": (lambda c: btc_address(c.rng), "CRYPTO"),
+    "visa": (_card(["4"], 16, " "), "CREDIT_CARD"),
+    "visa_dashes": (_card(["4"], 16, "-"), "CREDIT_CARD"),
+    "visa_compact": (_card(["4"], 16, ""), "CREDIT_CARD"),
+    "mc": (_card(["51", "52", "53", "54", "55"], 16, " "), "CREDIT_CARD"),
+    "amex": (_card(["34", "37"], 15, " "), "CREDIT_CARD"),
+    "cvv": (lambda c: _digits(c.rng, 3), "CARD_SECURITY_CODE"),
+    "pin": (lambda c: _digits(c.rng, 4), "CARD_SECURITY_CODE"),
+    # account identifiers
+    "cust_id": (lambda c: c.rng.choice([f"CUST-{_digits(c.rng, 4)}-{_digits(c.rng, 4)}", f"C{_digits(c.rng, 8)}",
+                                        f"{_digits(c.rng, 3)}-{_digits(c.rng, 6)}"]), "ACCOUNT_ID"),
+    "emp_id": (lambda c: c.rng.choice([f"E-{_digits(c.rng, 6)}", f"EMP{_digits(c.rng, 5)}"]), "ACCOUNT_ID"),
+    "member_id": (lambda c: f"{_digits(c.rng, 4)} {_digits(c.rng, 4)} {_digits(c.rng, 2)}", "ACCOUNT_ID"),
+    "ff_id": (lambda c: f"992 {_digits(c.rng, 3)} {_digits(c.rng, 3)} {_digits(c.rng, 3)} {_digits(c.rng, 3)}",
+              "ACCOUNT_ID"),
+    "policy_id": (lambda c: f"POL-{c.rng.choice(['DE', 'FR', 'NL'])}-{_digits(c.rng, 4)}-{_digits(c.rng, 4)}",
+                  "ACCOUNT_ID"),
+    "mrn": (lambda c: c.rng.choice([f"MRN {_digits(c.rng, 8)}", f"PID-{_digits(c.rng, 7)}"]), "MEDICAL_ID"),
+    # secrets
+    "aws_akid": (lambda c: "AKIA" + _chars(c.rng, UPPER32, 16), "AWS_ACCESS_KEY"),
+    "aws_secret": (lambda c: _chars(c.rng, B64, 40), "AWS_SECRET_KEY"),
+    "ghp": (lambda c: "ghp_" + _chars(c.rng, ALNUM, 36), "GITHUB_TOKEN"),
+    "github_pat": (lambda c: "github_pat_" + _chars(c.rng, ALNUM, 22) + "_" + _chars(c.rng, ALNUM, 59), "GITHUB_TOKEN"),
+    "glpat": (lambda c: "glpat-" + _chars(c.rng, URLSAFE, 20), "GITLAB_TOKEN"),
+    "slack_bot": (lambda c: f"xoxb-{_digits(c.rng, 11)}-{_digits(c.rng, 13)}-{_chars(c.rng, ALNUM, 24)}",
+                  "SLACK_TOKEN"),
+    "slack_webhook": (lambda c: "https://hooks.slack.com/services/T" + _chars(c.rng, UPPER32, 8) + "/B"
+                      + _chars(c.rng, UPPER32, 10) + "/" + _chars(c.rng, ALNUM, 24), "SLACK_TOKEN"),
+    "stripe_live": (lambda c: "sk_live_" + _chars(c.rng, ALNUM, 24), "STRIPE_KEY"),
+    "stripe_test": (lambda c: "sk_test_" + _chars(c.rng, ALNUM, 24), "STRIPE_KEY"),
+    "openai_key": (lambda c: "sk-proj-" + _chars(c.rng, URLSAFE, 40) + "T3BlbkFJ" + _chars(c.rng, URLSAFE, 40),
+                   "OPENAI_API_KEY"),
+    "anthropic_key": (lambda c: "sk-ant-api03-" + _chars(c.rng, URLSAFE, 93) + "AA", "API_KEY"),
+    "google_key": (lambda c: "AIza" + _chars(c.rng, URLSAFE, 35), "GOOGLE_API_KEY"),
+    "hf_token": (lambda c: "hf_" + _chars(c.rng, string.ascii_letters, 34), "API_KEY"),
+    "npm_token": (lambda c: "npm_" + _chars(c.rng, ALNUM, 36), "API_KEY"),
+    "sendgrid": (lambda c: "SG." + _chars(c.rng, URLSAFE, 22) + "." + _chars(c.rng, URLSAFE, 43), "API_KEY"),
+    "atlassian": (lambda c: "ATATT3xFfGF0" + _chars(c.rng, URLSAFE, 100) + "=" + _chars(c.rng, HEX.upper(), 8),
+                  "API_KEY"),
+    "django_key": (lambda c: "django-insecure-"
+                   + _chars(c.rng, string.ascii_lowercase + string.digits + "!@#%^&*(-_=+)", 50),
+                   "API_KEY"),
+    "hex32": (lambda c: _chars(c.rng, HEX, 32), "API_KEY"),
+    "hex32b": (lambda c: _chars(c.rng, HEX, 32), "API_KEY"),
+    "heroku_key": (lambda c: uuid4(c.rng), "API_KEY"),
+    "azure_key": (lambda c: base64.b64encode(c.rng.randbytes(64)).decode(), "AZURE_KEY"),
+    "jwt": (lambda c: jwt(c.rng), "JWT"),
+    "pem_key": (lambda c: pem_key(c.rng), "PRIVATE_KEY"),
+    "openssh_key": (lambda c: openssh_key(c.rng), "PRIVATE_KEY"),
+    "password": (lambda c: password(c.rng), "PASSWORD"),
+    "password2": (lambda c: password(c.rng), "PASSWORD"),
+    "password_letters": (lambda c: c.rng.choice(_WORDS) + c.rng.choice(_WORDS), "PASSWORD"),
+    "b64_password": (lambda c: base64.b64encode(password(c.rng).encode()).decode(), "PASSWORD"),
+    # values that are not regulated
+    "sha40": (lambda c: _chars(c.rng, HEX, 40), None),
+    "sha7": (lambda c: _chars(c.rng, HEX, 7), None),
+    "sha64": (lambda c: _chars(c.rng, HEX, 64), None),
+    "md5": (lambda c: _chars(c.rng, HEX, 32), None),
+    "md5b": (lambda c: _chars(c.rng, HEX, 32), None),
+    "uuid": (lambda c: uuid4(c.rng), None),
+    "semver": (lambda c: _semver(c.rng), None),
+    "semver2": (lambda c: _semver(c.rng), None),
+    "hostname": (lambda c: c.rng.choice(["db-prod-01.internal", "api.eu-west-1.acme-cloud.net", "ci-runner-07",
+                                         "build.acme.io", "k8s-node-3.fra.example.net", "vault.corp.local"]), None),
+    "private_ip": (lambda c: _private_ip(c.rng), None),
+    "private_ip2": (lambda c: _private_ip(c.rng), None),
+    "isbn": (lambda c: _isbn13(c.rng), None),
+    "port": (lambda c: str(c.rng.choice([5432, 6379, 8080, 8443, 9092, 27017, 3000])), None),
+    "build_num": (lambda c: f"{c.rng.randint(2022, 2025)}{c.rng.randint(1, 12):02d}{c.rng.randint(1, 28):02d}."
+                  f"{c.rng.randint(1, 999)}", None),
+    "unix_ts": (lambda c: str(c.rng.randint(1_600_000_000, 1_750_000_000)), None),
+    "kb": (lambda c: "KB50" + _digits(c.rng, 5), None),
+    "hex8": (lambda c: _chars(c.rng, "0123456789ABCDEF", 8), None),
+    "sku": (lambda c: f"{c.rng.choice(['TX', 'HM', 'GR'])}-{_digits(c.rng, 4)}-{c.rng.choice(['BLK', 'WHT', 'RED'])}",
+            None),
+    "amount": (lambda c: f"{c.rng.randint(100, 9999)},{_digits(c.rng, 2)}", None),
+    "ms": (lambda c: str(c.rng.randint(12, 900)), None),
+    "n": (lambda c: str(c.rng.randint(2, 12)), None),
+    "order_qty": (lambda c: str(c.rng.randint(2, 500)), None),
+}
+
+
+# --------------------------------------------------------------------------------------
+# Templates
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class T:
+    group: str
+    text: str
+    n: int = 1
+    tags: tuple[str, ...] = ()
+
+
+def many(group: str, texts: list[str], n: int = 1, tags: tuple[str, ...] = ()) -> list[T]:
+    return [T(group, text, n, tags) for text in texts]
+
+
+TEMPLATES: list[T] = [
+    # ---------------------------------------------------------------- chat-style, with PII
+    *many("chat_pii", [
+        "hey can u help me write a msg to my landlord ⟦full⟧? the boiler's been broken for 2 weeks and he's not "
+        "answering at ⟦phone⟧",
+        "Draft a polite reminder to ⟦full⟧ (⟦email⟧) that the invoice is 30 days overdue.",
+        "ok so my neighbour ⟦first⟧ keeps parking in front of my garage, how do I word a note without starting a war",
+        "Can you turn this into a formal complaint: 'I called ⟦phone⟧ three times and ⟦full⟧ from your support team "
+        "hung up on me'",
+        "pls summarise this thread for me:\n> From: ⟦full⟧ <⟦email⟧>\n> Subject: Q3 offsite\n> Hi all, the offsite "
+        "moves to Lisbon, flights booked by Friday.",
+        "Write a LinkedIn recommendation for ⟦full⟧, who was my team lead at a logistics company for 3 years.",
+        "My email is ⟦email⟧ and my number ⟦phone⟧ — write a short speaker bio that says how to reach me.",
+        "translate to German: 'Dear ⟦full⟧, thank you for your application, we will call you on ⟦phone⟧ next week.'",
+        "Here's the customer record, find anything odd: name=⟦full⟧; email=⟦email⟧; phone=⟦phone⟧; plan=premium; "
+        "churn_risk=0.82",
+        "User: hi, I need to change the email on my account\nAssistant: Sure, what's the new address?\nUser: ⟦email⟧, "
+        "the old one was ⟦email2⟧",
+        "can you check the tone of this: 'Hi ⟦first⟧, just following up on our call — let me know if Tuesday works.'",
+        "my ip is ⟦public_ip⟧ and I keep getting blocked by Cloudflare, why?",
+        "Write a reference letter for our au pair ⟦full⟧; she can be reached at ⟦phone⟧.",
+        "Help me reply to this review from ⟦full⟧: 'Waited 40 minutes for a cold pizza.'",
+        "Create a vCard for ⟦full⟧, mobile ⟦phone⟧, email ⟦email⟧.",
+        "I'm ⟦full⟧ and I was charged twice for my last order, can you write the refund request for me?",
+        "Fix this SQL: INSERT INTO users (name, email) VALUES ('⟦full⟧', '⟦email⟧' -- missing paren?",
+        "why is this log line not parsed by my grok pattern?\n2024-05-01T10:22:11Z INFO login ok user=⟦email⟧ "
+        "ip=⟦public_ip⟧",
+        "write a short toast for my best friend ⟦first⟧'s wedding to ⟦first2⟧ next saturday",
+        "Can you put these attendees into a table: ⟦full⟧ (⟦email⟧), ⟦full2⟧ (⟦email2⟧)",
+    ], n=2, tags=("chat",)),
+    # ---------------------------------------------------------------- chat-style, clean
+    *many("chat_clean", [
+        "hey can you explain recursion like I'm five",
+        "write a haiku about autumn in Kyoto",
+        "thx! now make it shorter and funnier",
+        "What's a good name for a golden retriever puppy?",
+        "Give me 5 ideas for a team-building event for 20 people",
+        "Summarise the plot of Pride and Prejudice in three sentences.",
+        "Convert 72 degrees Fahrenheit to Celsius",
+        "what's the difference between affect and effect",
+        "Plan a 3-day itinerary for Lisbon on a budget",
+        "Rewrite this sentence to be more formal: 'we gotta ship this by friday or we're toast'",
+        "Is it 'data are' or 'data is'?",
+        "Explain how compound interest works with an example of 1000 euros at 5% over 10 years",
+        "Make a shopping list for a vegetarian lasagne for 6 people",
+        "What time zone is Berlin in, and is it on summer time in October?",
+        "tell me a joke about kubernetes",
+        "can you proofread: 'Their going to the meeting at 3pm tomorow and it's agenda is long'",
+        "How many calories are in a banana?",
+        "Give me a 4-week beginner running plan, 3 runs a week",
+        "what does 'per my last email' actually mean lol",
+        "Write a product description for a bamboo cutting board, 50 words",
+        "ok and what about the second option? is it cheaper?",
+        "Draft an out-of-office message for the 24th to the 31st of December",
+        "Suggest a title for a talk about observability in microservices",
+        "Explain the offside rule in football in two sentences",
+        "What's the capital of Australia and why isn't it Sydney?",
+    ], tags=("chat",)),
+    *many("chat_clean", [
+        "What did Marie Curie discover?",
+        "Summarise Angela Merkel's refugee policy in 2015.",
+        "Write a short poem in the style of Pablo Neruda about the sea.",
+        "Who was Alan Turing and why does he matter for computing?",
+        "Compare the economic policies of Margaret Thatcher and Ronald Reagan.",
+        "What is Taylor Swift's most streamed song?",
+    ], tags=("chat", "public_figure")),
+    # ---------------------------------------------------------------- secrets in code, config and prose
+    *many("secrets", [
+        "why does this fail?\n```\nimport boto3\ns3 = boto3.client('s3', aws_access_key_id='⟦aws_akid⟧', "
+        "aws_secret_access_key='⟦aws_secret⟧')\n```",
+        ".env file:\nDATABASE_URL=postgres://app:⟦password⟧@db.internal:5432/app\nSTRIPE_SECRET_KEY=⟦stripe_live⟧\n"
+        "DEBUG=false\nfix the parsing error please",
+        "my github token ⟦ghp⟧ stopped working after we enabled SSO, what do I do?",
+        "curl -H 'Authorization: Bearer ⟦jwt⟧' https://api.shop-eu.com/v2/orders returns 401, is the token expired?",
+        "here's my key, can you check the format: ⟦openai_key⟧",
+        "git clone https://oauth2:⟦glpat⟧@gitlab.com/acme/infra.git fails with 403",
+        "Slack webhook ⟦slack_webhook⟧ returns invalid_payload, here's my JSON: {\"text\": \"deploy done\"}",
+        "xoxb token: ⟦slack_bot⟧ — why does chat.postMessage say not_in_channel?",
+        "I accidentally committed this private key, how do I purge it from git history?\n⟦pem_key⟧",
+        "ssh says 'invalid format' for this key, what's wrong?\n⟦openssh_key⟧",
+        "Geocoding: https://maps.googleapis.com/maps/api/geocode/json?address=Berlin&key=⟦google_key⟧ — quota "
+        "exceeded, why?",
+        "docker login -u deploy -p ⟦password⟧ registry.acme.io prints a warning, how do I use --password-stdin?",
+        "The wifi password for the office is ⟦password⟧, write a sign for the kitchen.",
+        "my password is ⟦password⟧ but the site says it's too weak?? it has a number and a symbol",
+        "log in as admin / ⟦password⟧ on the staging box and restart nginx — write the steps for the runbook",
+        "config.yaml:\nredis:\n  host: cache-01\n  password: ⟦password⟧\nsmtp:\n  user: alerts\n  api_key: ⟦sendgrid⟧\n"
+        "why does the yaml loader complain?",
+        "HF_TOKEN=⟦hf_token⟧ python train.py gives 401 on the gated model",
+        "anthropic key ⟦anthropic_key⟧ works locally but not in CI, why?",
+        "const stripe = require('stripe')('⟦stripe_test⟧');  // is this safe in frontend code?",
+        "Azure: DefaultEndpointsProtocol=https;AccountName=acmedata;AccountKey=⟦azure_key⟧;EndpointSuffix=core."
+        "windows.net — the SDK says auth failed",
+        "DD_API_KEY=⟦hex32⟧ in my helm values, the agent logs 403",
+        "the datadog key is ⟦hex32⟧, can you write the agent config for me?",
+        "mongodb+srv://admin:⟦password⟧@cluster0.x1y2z.mongodb.net/prod?retryWrites=true connection times out",
+        "npm publish fails, my .npmrc has //registry.npmjs.org/:_authToken=⟦npm_token⟧",
+        "twilio auth token ⟦hex32⟧ — how do I send an SMS from Python?",
+        "curl -u ci-bot:⟦password⟧ https://jenkins.acme.io/job/build/api/json gives 401",
+        "HEROKU_API_KEY=⟦heroku_key⟧ isn't picked up in GitHub Actions",
+        "pw for the shared drive is ⟦password_letters⟧ — all lowercase, no numbers. is that ok?",
+        "Rotate this one please, it leaked in a screenshot: ⟦github_pat⟧",
+        "I base64-encoded the secret for k8s, is that enough?\ndata:\n  password: ⟦b64_password⟧",
+        "export AWS_SECRET_ACCESS_KEY=⟦aws_secret⟧\nexport AWS_DEFAULT_REGION=eu-central-1\nwhy does the cli still use "
+        "my old profile?",
+        "JDBC: jdbc:sqlserver://db01;databaseName=hr;user=sa;password=⟦password⟧; — login failed for user sa",
+        "The API token for our Jira is ⟦atlassian⟧ — write a python script to list open issues",
+        "my login for the vpn: user ⟦username⟧ pass ⟦password⟧ — the client says auth failed, why?",
+        "use this key for the test: ⟦aws_akid⟧ and secret ⟦aws_secret⟧ (it's the sandbox account)",
+        "settings.py has SECRET_KEY = '⟦django_key⟧' — is it bad that it's in git?",
+    ], n=2, tags=("secret",)),
+    # ---------------------------------------------------------------- no secret, but looks like one
+    *many("secrets_clean", [
+        "export OPENAI_API_KEY=<your-api-key>  # how do I make this persist in zsh?",
+        "In the README it says `password: changeme` — should I change it before deploying?",
+        "db_password = os.environ['DB_PASSWORD']  — is reading secrets from env vars safe enough?",
+        "What's the difference between an API key and an OAuth token?",
+        "How do I rotate AWS access keys without downtime?",
+        "Generate a regex that matches GitHub personal access tokens",
+        "password: ${DB_PASSWORD} in docker-compose isn't being substituted, why?",
+        "Explain how JWT signatures work and why HS256 is symmetric",
+        "My password manager says my passwords are weak, how long should a password be?",
+        "kubectl create secret generic db-creds --from-literal=password=\"$(cat /run/secrets/db)\" — ok in a script?",
+        "Set `token: \"{{ vault_token }}\"` in the Ansible template — why is it rendered empty?",
+        "The AWS docs show AKIAIOSFODNN7EXAMPLE as an access key id — what does a real one look like?",
+        "Error: invalid_grant: Token has been expired or revoked. How do I refresh a Google OAuth token?",
+        "Why does `ssh-keygen -t ed25519 -C \"work laptop\"` ask for a passphrase?",
+        "what is a good password policy for a small company?",
+        "my password is incorrect apparently, how do I reset it on Windows 11?",
+        "The token expires every 3600 seconds; how do I refresh it in the background with axios?",
+        "api_key = settings.STRIPE_API_KEY raises AttributeError, where should I define it?",
+    ], tags=("secret",)),
+    # ---------------------------------------------------------------- EU national identifiers
+    *many("eu_ids", [
+        "My Steuer-ID is ⟦de_taxid⟧, can you fill in the Anlage N form fields for me?",
+        "Please check the format of my German tax ID: ⟦de_taxid⟧",
+        "Personalausweis number ⟦de_idcard⟧, expires 2031 — write the cover letter for the visa application",
+        "my German ID card no. is ⟦de_idcard⟧ and the bank wants it again, why?",
+        "The MRZ on my ID card starts with IDD<<⟦de_idcard_mrz⟧ — what does the rest encode?",
+        "Rentenversicherungsnummer ⟦de_rvnr⟧ — how do I request my pension statement?",
+        "my social security number (German) is ⟦de_rvnr⟧, write to the Deutsche Rentenversicherung to correct my name",
+        "Krankenversichertennummer ⟦de_kvnr⟧, TK rejected my claim, write an appeal",
+        "my health insurance number is ⟦de_kvnr⟧, put it in the form letter to the Krankenkasse",
+        "Reisepass ⟦de_passport⟧ — is it still valid for travel to the US next year?",
+        "my passport number is ⟦de_passport⟧ (German), fill in the ESTA fields for me",
+        "mon numéro de sécurité sociale est ⟦fr_nir⟧ — help me fill in the CPAM form in English",
+        "Write an email to HR with my French social security number ⟦fr_nir_compact⟧ for payroll",
+        "French passport ⟦fr_passport⟧, issued in Lyon — draft the embassy appointment request",
+        "My DNI is ⟦es_dni⟧, write the letter to the ayuntamiento about the parking fine",
+        "NIE ⟦es_nie⟧ — how long does the TIE card take in Valencia?",
+        "Pasaporte ⟦es_passport⟧, please fill in this hotel booking form",
+        "NIF: ⟦es_dni⟧ — add it to the invoice for ⟦full⟧",
+        "Il mio codice fiscale è ⟦it_cf⟧, can you tell me my date of birth from it?",
+        "codice fiscale ⟦it_cf⟧ for the rental contract of ⟦full⟧",
+        "carta d'identità ⟦it_cie⟧ — write the reservation email to the agriturismo",
+        "Italian passport no. ⟦it_passport⟧, expiring in May — how do I renew it from Berlin?",
+        "My BSN is ⟦nl_bsn⟧ — write the letter to the Belastingdienst about my assessment",
+        "burgerservicenummer ⟦nl_bsn⟧ for the huurtoeslag application of ⟦full⟧",
+        "Belgian national number ⟦be_nrn⟧ — what do I put in the 'rijksregisternummer' field?",
+        "PESEL ⟦pl_pesel⟧ — write a short letter to ZUS in English for my mother",
+        "my polish id number (pesel) is ⟦pl_pesel⟧, is it needed for the job contract?",
+    ], n=2, tags=("eu_id",)),
+    # ---------------------------------------------------------------- IBANs and bank accounts
+    *many("iban_bank", [
+        "Please pay the deposit to ⟦iban_de⟧ (account holder ⟦full⟧)",
+        "my IBAN is ⟦iban_fr⟧, write a direct debit mandate for the gym",
+        "IBAN: ⟦iban_es_compact⟧ BIC: CAIXESBBXXX — is this a Spanish account?",
+        "transfer 450 EUR to ⟦iban_it⟧ before Friday, reference 'rent March'",
+        "iban ⟦iban_nl_lower⟧ for the refund pls",
+        "Belgian account ⟦iban_be⟧ — write the payment reminder",
+        "Account no. ⟦uk_acct⟧, sort code ⟦sort_code:-⟧ — set up a standing order for the nursery fees",
+        "send the crypto to my wallet ⟦btc⟧ — is that a legacy address?",
+    ], n=2, tags=("financial",)),
+    *many("iban_bank", [
+        "my card ending 4821 was charged twice, write a complaint to the bank",
+        "What is the structure of a German IBAN?",
+        "How long does a SEPA instant transfer take?",
+    ], tags=("financial",)),
+    # ---------------------------------------------------------------- payment cards
+    *many("cards", [
+        "my card ⟦visa⟧ exp 09/27 CVV ⟦cvv⟧ got declined online, why?",
+        "Refund to Mastercard ⟦mc⟧ please, the order was cancelled",
+        "amex ⟦amex⟧ — will it work in German supermarkets?",
+        "card number: ⟦visa_dashes⟧ name on card ⟦full⟧",
+        "test payment with ⟦visa_compact⟧ failed in the checkout, here's the stack trace: CardError: declined",
+    ], n=2, tags=("pci",)),
+    # ---------------------------------------------------------------- UK and US identifiers
+    *many("uk_us_ids", [
+        "NHS number ⟦nhs⟧ — write to my GP asking for a copy of my records",
+        "my nhs no is ⟦nhs_compact⟧ and the pharmacy can't find me",
+        "National Insurance number ⟦nino⟧ — how do I check my contributions?",
+        "NI no: ⟦nino_compact⟧ for the new starter form for ⟦full⟧",
+        "UK passport number ⟦uk_passport⟧, expiring next year — what are the renewal steps?",
+        "driving licence ⟦uk_dl⟧ — the DVLA says my address is wrong, write the letter",
+        "US passport ⟦us_passport⟧ — the ESTA-like form asks for it, where do I put it?",
+        "my SSN is ⟦ssn⟧, write the W-9 cover letter",
+        "social security number ⟦ssn⟧ is on the form, is it safe to email it to the landlord?",
+    ], n=2, tags=("gov_id",)),
+    # ---------------------------------------------------------------- phone numbers, international formats
+    *many("phones", [
+        "call me on ⟦phone_de⟧ after 6pm about the flat",
+        "WhatsApp: ⟦phone_fr⟧ — write a message asking the plumber to confirm Monday",
+        "mobile ⟦phone_es⟧, add it to the contact card",
+        "tel. ⟦phone_it⟧ (office) — translate the voicemail greeting into English",
+        "reach the supplier at ⟦phone_nl⟧ and ask about the delivery",
+        "⟦phone_gb⟧ is my number, text me when the parcel arrives — write the note for the courier",
+        "phone: ⟦phone_ie⟧, best after lunch",
+        "his number is ⟦phone_us⟧, remind me to call him in the reminder text",
+        "kontakt: ⟦phone_pl⟧ — rewrite this ad for the flat in English",
+    ], n=2, tags=("phone",)),
+    # ---------------------------------------------------------------- health described in words
+    *many("health", [
+        "I was diagnosed with ⟦type 2 diabetes|HEALTH⟧ in March and I'm struggling with the diet — can you make me a "
+        "meal plan?",
+        "my therapist says my ⟦panic attacks|HEALTH⟧ are getting worse since I stopped taking ⟦sertraline|HEALTH⟧. "
+        "how do I tell my boss I need time off?",
+        "Write a note to my manager: I had a ⟦miscarriage|HEALTH⟧ last week and need a few more days.",
+        "My husband ⟦first⟧ has ⟦early-onset Alzheimer's|HEALTH⟧; help me plan his care at home.",
+        "I'm ⟦HIV positive|HEALTH⟧ and starting a new job next month. Do I have to tell them?",
+        "Help me tell my team I'm going into ⟦rehab for alcohol dependence|HEALTH⟧ for six weeks.",
+        "I've had ⟦chemo for stage 2 breast cancer|HEALTH⟧ and my hair is falling out, what wig styles suit a round "
+        "face?",
+        "I'm ⟦bipolar|HEALTH⟧ and in a ⟦manic episode|HEALTH⟧ right now, help me make a budget so I don't overspend",
+        "My blood test came back with an ⟦HbA1c of 8.1%|HEALTH⟧, what does that mean for me?",
+        "I'm ⟦12 weeks pregnant|HEALTH⟧, can I still fly to Tenerife?",
+        "since my ⟦knee replacement|HEALTH⟧ in january I can't do stairs, write an email to my landlord asking to move "
+        "to the ground floor",
+        "I take ⟦50mg of lamotrigine|HEALTH⟧ twice a day for ⟦epilepsy|HEALTH⟧ — can I drink at my sister's wedding?",
+        "dr said I have ⟦sleep apnoea|HEALTH⟧ and need a CPAP machine, is it covered by my insurance?",
+        "Patient ⟦full⟧, 54, presents with ⟦chest pain radiating to the left arm|HEALTH⟧; draft the referral letter.",
+        "I've been ⟦self-harming|HEALTH⟧ again and don't know who to talk to",
+        "I have ⟦ADHD|HEALTH⟧ and keep missing deadlines, help me write a reasonable-adjustments request to HR.",
+        "After my ⟦stroke|HEALTH⟧ last year I have ⟦aphasia|HEALTH⟧ — can you simplify this letter from the council?",
+        "I'm on ⟦methadone|HEALTH⟧ and need to travel abroad; write to the clinic asking for a letter.",
+        "Summarise my discharge letter: 'Diagnosis: ⟦acute pancreatitis|HEALTH⟧. Follow-up in 6 weeks.'",
+        "My colleague ⟦full⟧ told me in confidence she has ⟦multiple sclerosis|HEALTH⟧. How do I support her?",
+        "I'm ⟦deaf in my left ear|HEALTH⟧, suggest how to ask for a seat at the front in meetings",
+        "my ⟦anorexia|HEALTH⟧ is back and I'm scared to eat at the team dinner",
+        "I tested ⟦positive for chlamydia|HEALTH⟧, how do I tell my ex?",
+        "got my ⟦covid booster|HEALTH⟧ yesterday and my arm is swollen, is that normal?",
+        "I'm ⟦allergic to penicillin|HEALTH⟧, write it on my travel medical card in Spanish",
+        "write a sick note email: I have ⟦tonsillitis|HEALTH⟧ and the doctor signed me off until Friday",
+        "My dad ⟦first⟧ just had a ⟦heart attack|HEALTH⟧ and is in the ICU in Lyon, help me write to his employer",
+        "I'm ⟦going through IVF|HEALTH⟧ and need flexible hours, draft the request",
+        "I've been ⟦depressed|HEALTH⟧ for months and my GP wants me on ⟦fluoxetine|HEALTH⟧, what side effects should "
+        "I expect?",
+    ], tags=("health",)),
+    *many("health_clean", [
+        "What are the early symptoms of type 2 diabetes?",
+        "Explain how sertraline works in simple terms.",
+        "Summarise the NICE guideline on hypertension in adults.",
+        "What is the five-year survival rate for stage 2 breast cancer?",
+        "How does a CPAP machine work?",
+        "Write a blog post about mental health awareness week for our company intranet.",
+        "What's the difference between a virus and a bacterium?",
+        "List the first-line medicines for focal epilepsy.",
+        "How is HIV transmitted, and how effective is PrEP?",
+        "Create a quiz for nursing students on cardiac anatomy.",
+        "How many people in the EU have multiple sclerosis?",
+        "What does HbA1c measure?",
+        "Design a database schema for a clinic's appointment system (patients, doctors, visits).",
+        "Explain ADHD to a 10-year-old.",
+        "what's a normal resting heart rate for adults",
+        "Write a FHIR Patient resource example with obviously fake placeholder values.",
+    ], tags=("health",)),
+    # ---------------------------------------------------------------- GDPR Art. 9 special categories in words
+    *many("special", [
+        "I'm ⟦Muslim|SPECIAL⟧ and fasting for Ramadan — adjust my marathon training plan.",
+        "As a ⟦practising Catholic|SPECIAL⟧ I don't want to work Sundays; help me write this to my manager.",
+        "I'm ⟦gay|SPECIAL⟧ and haven't come out to my parents yet, how should I tell them?",
+        "I ⟦joined the GMB union|SPECIAL⟧ last month and now my manager is treating me differently. Is that legal?",
+        "I'm a ⟦member of the Green Party|SPECIAL⟧ and my employer found out, write a complaint.",
+        "I ⟦voted for the AfD|SPECIAL⟧ and my friends stopped talking to me, how do I handle it?",
+        "My ⟦BRCA1 test came back positive|SPECIAL⟧ — what should I ask the genetic counsellor?",
+        "I'm ⟦Jewish|SPECIAL⟧ and my landlord made a comment about it. Do I have grounds for a complaint?",
+        "As a ⟦Roma|SPECIAL⟧ woman I was refused entry to the restaurant — draft a complaint to the equality body.",
+        "I'm ⟦transgender|SPECIAL⟧ and need to update my name with my bank, what documents do I need?",
+        "my wife and I are ⟦in an open relationship|SPECIAL⟧, how do we explain it to our teenage kids?",
+        "I ⟦converted to Buddhism|SPECIAL⟧ last year and want to change my diet, suggest recipes",
+        "⟦full⟧ is ⟦a Jehovah's Witness|SPECIAL⟧ and refuses the blood transfusion — how do we document that?",
+        "I was ⟦convicted of drink-driving in 2019|CRIMINAL⟧; do I have to declare it on this job application?",
+        "I'm ⟦bisexual|SPECIAL⟧ and my colleague keeps making jokes, how do I report it?",
+        "I'm ⟦an atheist|SPECIAL⟧ and my in-laws insist on a church wedding, help me write to them",
+        "As ⟦a shop steward for Unite|SPECIAL⟧ I represent 40 people; write the letter about the pay dispute.",
+        "I'm ⟦Black|SPECIAL⟧ and was stopped by the police three times this month, what are my rights?",
+        "I ⟦served 18 months in prison|CRIMINAL⟧ and want to explain the gap in my CV",
+        "my partner ⟦first⟧ and I are ⟦a same-sex couple|SPECIAL⟧ adopting a child, which agencies are friendly?",
+    ], tags=("special",)),
+    *many("special_clean", [
+        "What are the five pillars of Islam?",
+        "Summarise the history of trade unions in the UK.",
+        "Explain the Green Party's main policies in Germany.",
+        "What is the BRCA1 gene?",
+        "What does the Equality Act 2010 say about religion or belief?",
+        "Write a Pride Month post for our company's social media.",
+        "Explain GDPR Article 9 in plain language.",
+        "How does the AfD's polling compare with the CDU's?",
+        "What is Rosh Hashanah?",
+        "What rights do shop stewards have in the UK?",
+        "Explain the difference between gender identity and sexual orientation for an HR training.",
+        "Do I have to declare a spent conviction in the UK? Explain the rules in general.",
+    ], tags=("special",)),
+    # ---------------------------------------------------------------- children
+    *many("children", [
+        "My daughter ⟦child_first⟧ is 7 and has ⟦asthma|HEALTH⟧ — write a note for her school trip.",
+        "Write a birthday invitation for ⟦child_full⟧'s 6th birthday party on Saturday.",
+        "my son ⟦child_first⟧ (9) is being bullied at school, help me email his teacher Mrs ⟦last⟧.",
+        "⟦child_full⟧, born 14/03/2017, was diagnosed with ⟦autism|HEALTH⟧ — help me fill in the support plan form.",
+        "Create a reading plan for my 8-year-old ⟦child_first⟧ who is ⟦dyslexic|HEALTH⟧.",
+        "Our kid ⟦child_first⟧ ⟦still wets the bed|HEALTH⟧ at 10, is that normal?",
+        "pls write a permission slip for ⟦child_full⟧ (class 3B) to attend the swimming lesson",
+    ], n=2, tags=("child",)),
+    *many("children", [
+        "Suggest educational games for 7-year-olds.",
+        "How much screen time is recommended for a toddler?",
+    ], tags=("child",)),
+    # ---------------------------------------------------------------- financial hardship
+    *many("financial_hardship", [
+        "I'm ⟦three months behind on my rent|FINANCIAL_SITUATION⟧ and my landlord is threatening eviction. Help me "
+        "write to him.",
+        "I have ⟦€18,000 of credit card debt|FINANCIAL_SITUATION⟧ on a salary of ⟦€2,100 a month|FINANCIAL_SITUATION⟧"
+        " — make me a repayment plan.",
+        "I ⟦declared bankruptcy in 2021|FINANCIAL_SITUATION⟧, can I get a mortgage now?",
+        "Write to my bank explaining that I ⟦lost my job and can't make this month's mortgage payment|"
+        "FINANCIAL_SITUATION⟧.",
+        "my ⟦credit score is 480|FINANCIAL_SITUATION⟧ and I got rejected for a phone contract, why?",
+        "I ⟦owe HMRC £6,400|FINANCIAL_SITUATION⟧ and they want it in 30 days, write asking for a payment plan",
+        "I've been ⟦using food banks since January|FINANCIAL_SITUATION⟧, help me apply for the hardship fund.",
+        "⟦full⟧ ⟦defaulted on two loans|FINANCIAL_SITUATION⟧ last year; draft the reminder letter",
+        "my ⟦Schufa score dropped to 82%|FINANCIAL_SITUATION⟧ after the ⟦Inkasso|FINANCIAL_SITUATION⟧ letter, "
+        "what now?",
+    ], tags=("financial",)),
+    *many("financial_hardship", [
+        "How do credit scores work in Germany (SCHUFA)?",
+        "Explain the debt snowball method.",
+        "What is a payday loan and why are they expensive?",
+    ], tags=("financial",)),
+    # ---------------------------------------------------------------- names: greetings, signatures, lower case
+    *many("names", [
+        "Rewrite more formally:\n'hey ⟦first⟧, can u send me the slides? cheers, ⟦full2⟧'",
+        "Translate this signature to French:\nKind regards,\n⟦full⟧\nHead of Procurement",
+        "tell ⟦lower_full⟧ that the meeting moved to 3pm — write it as a slack message",
+        "ask ⟦lower_first⟧ if the report is ready, make it sound friendly",
+        "Finish this letter: 'Dear Ms ⟦last⟧, regarding your application for the position of'",
+        "Sehr geehrter Herr ⟦last⟧, — write the rest in German, it's an objection to a rent increase",
+        "Write a short congratulations message for ⟦full⟧ who just got promoted to partner.",
+        "Mr. ⟦last⟧'s flight was cancelled; write the EU261 compensation claim.",
+        "Merci ⟦first⟧ ! — translate the rest of the thread into English",
+        "⟦full⟧ has been late 4 times this month. Draft a warning letter.",
+        "Best,\n⟦first⟧\n\n— can you turn my sign-off into something less stiff?",
+        "thanks so much ⟦first⟧ and ⟦first2⟧ for organising the party!! make this into a card",
+    ], n=2, tags=("name",)),
+    *many("names", [
+        "ask ⟦Will|PERSON⟧ to review the PR before lunch",
+        "⟦Mark|PERSON⟧ said the release is delayed, write the customer update",
+        "cc ⟦Hope|PERSON⟧ on the invoice thread and ask her to approve",
+    ], tags=("name", "name_is_word")),
+    *many("names_clean", [
+        "Will this code compile if I remove the semicolon?",
+        "Mark the task as done and move to the next one",
+        "Hope you can help: how do I centre a div?",
+        "How do I configure Jenkins pipelines with Groovy?",
+        "Ask Alexa to turn off the lights every night at 11 — how do I set a routine?",
+        "Django vs Flask for a small REST API?",
+        "Can Grafana alert on Prometheus metrics?",
+        "Is a Tesla Model 3 cheaper to run than a Polestar 2?",
+        "What is Kafka's exactly-once semantics?",
+        "Configure Ansible to connect through a bastion host",
+        "Compare Claude, Gemini and Mistral for summarisation",
+        "Explain how Dijkstra's algorithm works",
+    ], tags=("name",)),
+    # ---------------------------------------------------------------- credentials and account identifiers in prose
+    *many("account_ids", [
+        "My username is ⟦username⟧ and I can't reset my password, write to support.",
+        "customer number ⟦cust_id⟧ — where is my order? write a polite chaser",
+        "employee ID ⟦emp_id⟧, please update my bank details for payroll — write the request",
+        "Member no. ⟦member_id⟧ at the gym, write a cancellation letter",
+        "my frequent flyer number is ⟦ff_id⟧, add it to the booking email",
+        "Login: ⟦email⟧ / ⟦password⟧ — why does the portal say invalid credentials?",
+        "user ⟦username⟧ pass ⟦password⟧ for the test env, add them to the onboarding doc",
+        "my PIN is ⟦pin⟧ and the ATM swallowed my card, write to the bank",
+        "policy number ⟦policy_id⟧ — write a claim for the water damage in the kitchen",
+        "Patient ID ⟦mrn⟧ — please move the appointment to Thursday",
+    ], n=2, tags=("account",)),
+    # ---------------------------------------------------------------- misspellings and obfuscation
+    *many("misspellings", [
+        "my socail securty number is ⟦ssn⟧, is it safe to give it to the landlord?",
+        "crdit card numbr ⟦visa⟧ keeps getting declined",
+        "my pasword is ⟦password⟧ but it dosnt work",
+        "emial me at ⟦email⟧ pls",
+        "my nmae is ⟦lower_full⟧ and i need a refund for the trian ticket",
+        "Ibna: ⟦iban_de⟧ send the mony there",
+        "nhs numbr ⟦nhs⟧ — the surgery lost it",
+        "my fone is ⟦phone_gb⟧ call me",
+        "write to ⟦obf_email⟧ about the contract",
+        "my tax id is ⟦de_taxid_spaced⟧ for the Finanzamt letter",
+        "IBAN ⟦iban_typo⟧ (I might have typed one digit wrong) — write the transfer request",
+        "sry my passwrd: ⟦password⟧ — can u log in for me and check",
+    ], n=2, tags=("misspelling",)),
+    *many("misspellings", [
+        "i was diagnozed with ⟦diabeties type 2|HEALTH⟧ whats a good diet",
+        "I'm ⟦dibetic|HEALTH⟧ and ⟦prgnant|HEALTH⟧, what can I eat for breakfast?",
+        "my ⟦depresion|HEALTH⟧ is really bad this week, help me write to my boss",
+        "i ⟦voted grren party|SPECIAL⟧ and my boss is angry lol, is that allowed",
+    ], tags=("misspelling",)),
+    # ---------------------------------------------------------------- clean: code and general technical questions
+    *many("clean_code", [
+        "How do I reverse a list in Python?",
+        "Why does `SELECT * FROM users WHERE email = ?` return nothing with SQLite?",
+        "Write a Rust function that parses a semantic version like 1.14.2-rc.1",
+        "Explain the difference between `git rebase` and `git merge`.",
+        "What does this regex do: ^[A-Z]{2}\\d{2}[A-Z0-9]{1,30}$",
+        "Refactor this:\n```python\ndef f(x):\n    return [i*2 for i in x if i % 2 == 0]\n```",
+        "My Dockerfile uses python:3.12-slim and pip install takes 4 minutes, how do I cache layers?",
+        "How do I generate a UUID v7 in Go?",
+        "Why is `0.1 + 0.2 != 0.3` in JavaScript?",
+        "Write a bash one-liner to find the 10 largest files under /var/log",
+        "What does HTTP 429 mean and how do I back off?",
+        "Convert this JSON to YAML: {\"name\": \"service-a\", \"replicas\": 3, \"port\": 8080}",
+        "Explain what a Luhn checksum is and write one in JavaScript.",
+        "In Terraform, how do I reference the output of another module?",
+        "How do I configure nginx to proxy /api to localhost:8000?",
+        "What's the time complexity of heapq.heappush?",
+        "Write unit tests for a function that validates email addresses, using only example.com addresses.",
+        "Why does `pip install numpy==1.26.4` fail on Python 3.13?",
+        "write a SQL query for the top 5 customers by revenue in 2023",
+        "kubectl get pods -n payments shows CrashLoopBackOff for api-7d9f8c6b5-x2kqz, where do I look?",
+        "What's the difference between TCP and UDP?",
+        "Explain Big-O of quicksort in the worst case",
+    ], tags=("code",)),
+    # ---------------------------------------------------------------- clean: identifiers that are not personal
+    *many("clean_technical", [
+        "Commit ⟦sha40⟧ introduced a regression in the parser, how do I revert just that commit?",
+        "Request id ⟦uuid⟧ failed with 502 at the gateway, what logs should I check?",
+        "Upgrade from ⟦semver⟧ to ⟦semver2⟧ broke our build — what changed in the changelog?",
+        "ssh into ⟦hostname⟧ fails with 'Permission denied (publickey)'",
+        "Our service on ⟦private_ip⟧:8080 can't reach ⟦private_ip2⟧:5432 inside the VPC — security group issue?",
+        "Docker image digest sha256:⟦sha64⟧ differs between CI and prod, why?",
+        "The build number is ⟦build_num⟧ and the artifact is app-⟦semver⟧.tar.gz — where is it stored?",
+        "Error 0x⟦hex8⟧ when installing Windows update ⟦kb⟧, how do I fix it?",
+        "ISBN ⟦isbn⟧ — how do I cite this book in APA style?",
+        "Port ⟦port⟧ is already in use on my mac, how do I find the process?",
+        "The product SKU is ⟦sku⟧, write a product description for our shop",
+        "Convert the timestamp ⟦unix_ts⟧ to ISO 8601 in Python",
+        "Checksum mismatch: expected ⟦md5⟧ got ⟦md5b⟧ — is the download corrupt?",
+        "The invoice total is €⟦amount⟧ incl. 19% VAT, how much is net?",
+        "git log shows ⟦sha7⟧ as HEAD but the tag points elsewhere, how do I fix the tag?",
+        "We ordered ⟦order_qty⟧ units at 4.99 each, what's the total with 21% VAT?",
+        "p99 latency went from ⟦ms⟧ms to 950ms after deploying ⟦semver⟧, how do I profile it?",
+        "Which is faster from Frankfurt, the 1.1.1.1 or the 8.8.8.8 DNS resolver?",
+    ], n=2, tags=("technical",)),
+]
+
+# --------------------------------------------------------------------------------------
+# Filling templates
+# --------------------------------------------------------------------------------------
+
+_MARK = re.compile(r"⟦([^⟦⟧]+)⟧")
+
+
+def _split_rank(template: T) -> bytes:
+    return hashlib.sha256(("residency-bench-split/" + template.text).encode()).digest()
+
+
+def heldout_templates(templates: list[T]) -> set[str]:
+    """Per group, the round(30 %) of its templates whose split hash is lowest (at least one per group)."""
+    by_group: dict[str, list[T]] = {}
+    for template in templates:
+        by_group.setdefault(template.group, []).append(template)
+    heldout: set[str] = set()
+    for group_templates in by_group.values():
+        count = max(1, round(HELDOUT_SHARE * len(group_templates)))
+        heldout.update(t.text for t in sorted(group_templates, key=_split_rank)[:count])
+    return heldout
+
+
+def fill(template: T, instance: int, split: str) -> dict:
+    rng = random.Random(f"{SEED}|{template.text}|{instance}")
+    ctx = Context(rng)
+    text, spans, position = "", [], 0
+    for match in _MARK.finditer(template.text):
+        text += template.text[position:match.start()]
+        inner = match.group(1)
+        if "|" in inner:
+            value, label = inner.rsplit("|", 1)
+        else:
+            name, _, override = inner.partition(":")
+            generate, label = G[name]
+            if override:
+                label = None if override == "-" else override
+            value = ctx.values.get(name)
+            if value is None:
+                value = generate(ctx)
+                ctx.values[name] = value
+        if label:
+            spans.append({"start": len(text), "end": len(text) + len(value), "label": label})
+        text += value
+        position = match.end()
+    text += template.text[position:]
+    template_id = hashlib.sha256(template.text.encode()).hexdigest()[:10]
+    return {
+        "id": f"res-{template.group}-{template_id}-{instance}",
+        "text": text,
+        "spans": spans,
+        "meta": {"group": template.group, "template": template_id, "tags": list(template.tags),
+                 "split": split},
+    }
+
+
+def build() -> list[dict]:
+    heldout = heldout_templates(TEMPLATES)
+    cases = [
+        fill(template, i, "heldout" if template.text in heldout else "dev")
+        for template in TEMPLATES
+        for i in range(template.n)
+    ]
+    ids = Counter(case["id"] for case in cases)
+    duplicated = [case_id for case_id, count in ids.items() if count > 1]
+    if duplicated:
+        raise SystemExit(f"duplicate templates: {duplicated}")
+    for case in cases:  # every span must cover exactly the value it was built from, without padding
+        for span in case["spans"]:
+            value = case["text"][span["start"]:span["end"]]
+            assert value and value == value.strip(), (case["id"], span)
+    return cases
+
+
+def render(cases: list[dict]) -> str:
+    return "".join(json.dumps(case, ensure_ascii=False, sort_keys=False) + "\n" for case in cases)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 if the committed output is stale")
+    parser.add_argument("--output", type=Path, default=OUTPUT)
+    args = parser.parse_args(argv)
+    cases = build()
+    content = render(cases)
+    if args.check:
+        current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
+        if current != content:
+            print(f"{args.output} is stale: run python bench/data/build_cases.py", file=sys.stderr)
+            return 1
+        return 0
+    args.output.write_text(content, encoding="utf-8")
+    groups = Counter((case["meta"]["group"], case["meta"]["split"]) for case in cases)
+    for group in sorted({g for g, _ in groups}):
+        print(f"{group:20} dev {groups[(group, 'dev')]:4}  heldout {groups[(group, 'heldout')]:4}")
+    splits = Counter(case["meta"]["split"] for case in cases)
+    print(f"{'total':20} dev {splits['dev']:4}  heldout {splits['heldout']:4}  ({len(cases)} cases) -> {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
