@@ -101,7 +101,10 @@ class DetectionWorkers:
         while True:
             batch = self._next_batch()
             if batch is None:
-                connection.send(_STOP)
+                try:
+                    connection.send(_STOP)
+                except OSError:
+                    pass  # the worker is already gone
                 process.join(timeout=10)
                 return
             try:

@@ -2,7 +2,8 @@
 
     residency serve        [--config FILE] [--port N | --listen ADDR] [--policy PATH] [--audit-log PATH]
     residency check TEXT   [--jurisdiction EU] [--target hosted-us] [--tenant T] [--label k=v] …
-    residency policy test  PATH
+    residency policy test|check|build …
+    residency audit verify|summary|query|replay …
 
 Exit codes: 0 success, 1 a check failed (a policy test), 2 a usage or configuration error.
 """
@@ -17,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TextIO
 
 from policy.errors import ResidencyError
+from service.policy_cli import add_policy_commands
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -57,10 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--explain", action="store_true", help="also print the policy input and the raw policy result")
     check.set_defaults(run=run_check)
 
-    policy = commands.add_parser("policy", help="work with policy bundles").add_subparsers(required=True, metavar="ACTION")
-    test = policy.add_parser("test", help="run every test_* rule of a bundle, as `opa test` does")
-    test.add_argument("path", help="bundle directory")
-    test.set_defaults(run=run_policy_test)
+    add_policy_commands(commands)
     return parser
 
 
@@ -155,24 +154,6 @@ class _NotRecorded:
 
     def append(self, record: dict) -> dict:
         return record
-
-
-def run_policy_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from policy.rego import Bundle, RegoEngine
-
-    engine = RegoEngine(Bundle.load(args.path))
-    results = engine.run_tests()
-    for result in results:
-        status = "PASS" if result.passed else "FAIL"
-        detail = f" ({result.error})" if result.error else ""
-        print(f"{status}  {result.name}  {result.location}{detail}", file=out)
-    failed = sum(not r.passed for r in results)
-    print("-" * 40, file=out)
-    print(f"{len(results) - failed} passed, {failed} failed", file=out)
-    if not results:
-        print("residency: no test_* rules found", file=err)
-        return EXIT_FAILED
-    return EXIT_FAILED if failed else EXIT_OK
 
 
 if __name__ == "__main__":

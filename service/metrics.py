@@ -7,7 +7,7 @@ so a caller cannot blow up cardinality, and no label ever carries request conten
 from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
-from prometheus_client.core import CounterMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from policy.pipeline import Decision
@@ -34,8 +34,12 @@ class Metrics:
             "residency_policy_seconds", "Time to evaluate and check the policy.",
             buckets=_LATENCY_BUCKETS, registry=self.registry,
         )
-        self.policy_revision = Gauge(
-            "residency_policy_revision_info", "The policy revision in force (value 1).", ["revision"],
+        self.reload_failures = Gauge(
+            "residency_policy_reload_failures", "Policy versions refused since start (the old one kept serving).",
+            registry=self.registry,
+        )
+        self.last_reload = Gauge(
+            "residency_policy_last_reload_timestamp_seconds", "When the policy in force went into force.",
             registry=self.registry,
         )
 
@@ -49,9 +53,11 @@ class Metrics:
         self.detect_seconds.observe(decision.timings.detect_ms / 1000)
         self.policy_seconds.observe(decision.timings.policy_ms / 1000)
 
-    def set_revision(self, revision: str) -> None:
-        self.policy_revision.clear()
-        self.policy_revision.labels(revision=revision).set(1)
+    def watch_policy(self, store) -> None:
+        """Export a PolicyStore's status, read at scrape time."""
+        self.reload_failures.set_function(lambda: store.status().reload_failures)
+        self.last_reload.set_function(lambda: store.status().last_reload_time or 0)
+        self.registry.register(_RevisionCollector(store))
 
     def watch_cache(self, cache) -> None:
         """Export a detector cache's hit and miss counters (read at scrape time)."""
@@ -66,6 +72,18 @@ class Metrics:
         if http is not None:
             http.shutdown()
             http.server_close()
+
+
+class _RevisionCollector(Collector):
+    def __init__(self, store) -> None:
+        self._store = store
+
+    def collect(self):
+        info = GaugeMetricFamily(
+            "residency_policy_revision_info", "The policy revision in force (value 1).", labels=["revision"]
+        )
+        info.add_metric([self._store.status().revision], 1)
+        yield info
 
 
 class _CacheCollector(Collector):

@@ -23,8 +23,9 @@ from grpc_reflection.v1alpha import reflection
 from policy.audit import AuditLog
 from policy.detect import Detector, PresidioDetector
 from policy.errors import ConfigError
-from policy.pipeline import AuditSink, Pipeline, Policy
-from policy.rego import Bundle, RegoEngine
+from policy.opa_remote import OpaDataApi, OpaSource
+from policy.pipeline import AuditSink, Pipeline
+from policy.store import PolicyStore, policy_source
 from policy.workers import DetectionWorkers
 from service.api import residency_pb2, residency_pb2_grpc
 from service.auth import Authenticator, CallerProfile, read_tokens_file
@@ -73,7 +74,7 @@ class Sidecar:
             (SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME), self._server
         )
         self.port = 0
-        self.policy: Policy | None = None
+        self.policy_store: PolicyStore | None = None
 
     def start(self) -> int:
         """Open the listener; returns the bound port (useful with port 0)."""
@@ -89,15 +90,9 @@ class Sidecar:
         """Load the model, the policy and the audit log, then report SERVING."""
         self.state = State.LOADING
         settings = self.settings
-        engine = RegoEngine(Bundle.load(settings.policy.path))
-        self.policy = Policy(engine)
         fallback_target = settings.policy.fallback_target
-        if fallback_target:
-            target = self.policy.targets.get(fallback_target)
-            if target is None or not target.self_hosted:
-                raise ConfigError(
-                    f"policy.fallback_target {fallback_target!r} is not a self-hosted target of the policy data"
-                )
+        self.policy_store = _policy_store(settings)
+        self.policy_store.start()  # the first policy must pass every gate, or the sidecar does not serve
         detector = self._detector or self._load_detector()
         audit = self._audit
         if audit is None:
@@ -106,7 +101,7 @@ class Sidecar:
             ).open()
         pipeline = Pipeline(
             detector=detector,
-            policy=lambda: self.policy,
+            policy=self.policy_store.current,
             audit=audit,
             executor=self._steps,
             fallback_target=fallback_target or None,
@@ -116,11 +111,11 @@ class Sidecar:
         )
         if isinstance(detector, PresidioDetector):
             self.metrics.watch_cache(detector.cache)
-        self.metrics.set_revision(self.policy.revision)
+        self.metrics.watch_policy(self.policy_store)
         self._servicer.ready(pipeline)
         self.state = State.SERVING
         self._set_health(health_pb2.HealthCheckResponse.SERVING)
-        log.info("serving policy revision %s", self.policy.revision)
+        log.info("serving policy revision %s", self.policy_store.current().revision)
 
     def _load_detector(self) -> PresidioDetector:
         config = self.settings.detection
@@ -139,6 +134,8 @@ class Sidecar:
         self._health.enter_graceful_shutdown()
         grace = self.settings.server.grace_s if grace_s is None else grace_s
         self._server.stop(grace).wait()
+        if self.policy_store is not None:
+            self.policy_store.stop()
         self._steps.shutdown(wait=False, cancel_futures=True)
         if self._workers is not None:
             self._workers.close()
@@ -182,6 +179,21 @@ def _bind(server: grpc.Server, settings: Settings) -> int:
     if port == 0 and not unix:
         raise ConfigError(f"cannot listen on {settings.listen}")
     return port
+
+
+def _policy_store(settings: Settings) -> PolicyStore:
+    policy = settings.policy
+    if policy.engine == "opa":
+        api = OpaDataApi(policy.opa_url, timeout_s=policy.opa_timeout_s)
+        source = OpaSource(api, revision=policy.opa_revision or None)
+    else:
+        source = policy_source(policy.path, fetch_timeout_s=policy.fetch_timeout_s)
+    return PolicyStore(
+        source,
+        poll_interval_s=policy.poll_interval_s,
+        floor_categories=frozenset(policy.floor_categories),
+        fallback_target=policy.fallback_target or None,
+    )
 
 
 def build_authenticator(settings: Settings) -> Authenticator:

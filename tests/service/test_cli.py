@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from service.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, main, run_policy_test
+from service.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, main
 from tests.conftest import SHIPPED_POLICY
 
 

@@ -14,7 +14,7 @@ def test_defaults_need_no_file():
     settings = load_settings(environ={})
 
     assert settings.listen == "127.0.0.1:50051"
-    assert settings.policy.path == SHIPPED_POLICY and (SHIPPED_POLICY / "data.json").is_file()
+    assert settings.policy.path == str(SHIPPED_POLICY) and (SHIPPED_POLICY / "data.json").is_file()
     assert settings.policy.fallback_target == "local"
     assert settings.limits.max_request_text_bytes == 1024 * 1024
 

@@ -44,17 +44,30 @@ class FailingAuditSink:
         raise AuditWriteError("write failed: [Errno 28] No space left on device")
 
 
-def bundle_with(tmp_path: Path, decision_rego: str) -> Path:
-    """The shipped data with a replacement policy module."""
+def bundle_with(tmp_path: Path, fault_rules: str) -> Path:
+    """The shipped data with a policy that is sound on every input but those labelled trigger=fault.
+
+    Such a policy passes the gates a bundle must pass before it serves (its tests and the
+    decision contract), as a subtly wrong policy would; the faults show up on live traffic.
+    """
     root = tmp_path / "bundle"
     root.mkdir()
     shutil.copy(SHIPPED_POLICY / "data.json", root / "data.json")
-    (root / "decision.rego").write_text("package residency\n\nimport rego.v1\n\n" + decision_rego)
+    (root / "decision.rego").write_text(
+        "package residency\n\nimport rego.v1\n\n"
+        'triggered if input.request.labels.trigger == "fault"\n\n'
+        'decision := {"action": "route_self_hosted", "target": "local", "reasons": ["sound"], "redact": []} '
+        "if not triggered\n\n" + fault_rules + "\n"
+    )
     return root
 
 
+def faulty(text: str = CARD):
+    return request(text, labels={"trigger": "fault"})
+
+
 def with_policy(settings, path: Path, **policy_fields):
-    return replace(settings, policy=replace(settings.policy, path=path, **policy_fields))
+    return replace(settings, policy=replace(settings.policy, path=str(path), **policy_fields))
 
 
 def assert_fallback(decision, reason_fragment: str, *, action=A.ROUTE_SELF_HOSTED, target="local"):
@@ -67,21 +80,21 @@ def assert_fallback(decision, reason_fragment: str, *, action=A.ROUTE_SELF_HOSTE
 
 
 POLICY_FAULTS = [
-    pytest.param('decision := {"action": "allow_external", "target": "hosted-us", "n": to_number("x")}',
-                 "policy_error: data.residency.decision: decision.rego:5:", id="runtime-error"),
-    pytest.param('decision := {"action": "allow_external", "target": "hosted-us"} if { input.nothing }',
+    pytest.param('decision := {"action": "allow_external", "target": "hosted-us", "n": to_number("x")} if triggered',
+                 "policy_error: data.residency.decision: decision.rego:", id="runtime-error"),
+    pytest.param('decision := {"action": "allow_external", "target": "hosted-us"} if { triggered; input.nothing }',
                  "undefined", id="undefined-decision"),
-    pytest.param('decision := {"action": "send_anywhere", "target": "hosted-us"}', "unknown action 'send_anywhere'",
-                 id="unknown-action"),
-    pytest.param('decision := {"action": "allow_external", "target": "hosted-mars"}', "unknown target 'hosted-mars'",
-                 id="unknown-target"),
-    pytest.param('decision := {"action": "route_self_hosted", "target": "hosted-us"}',
+    pytest.param('decision := {"action": "send_anywhere", "target": "hosted-us"} if triggered',
+                 "unknown action 'send_anywhere'", id="unknown-action"),
+    pytest.param('decision := {"action": "allow_external", "target": "hosted-mars"} if triggered',
+                 "unknown target 'hosted-mars'", id="unknown-target"),
+    pytest.param('decision := {"action": "route_self_hosted", "target": "hosted-us"} if triggered',
                  "route_self_hosted names external target 'hosted-us'", id="self-hosted-action-external-target"),
-    pytest.param('decision := {"action": "allow_external", "target": "hosted-us", "reasons": ["yolo"]}',
+    pytest.param('decision := {"action": "allow_external", "target": "hosted-us", "reasons": ["yolo"]} if triggered',
                  "would carry PCI data", id="policy-sends-card-to-hosted-us"),
-    pytest.param('decision := {"action": "redact", "target": "hosted-us", "redact": ["EMAIL_ADDRESS"]}',
+    pytest.param('decision := {"action": "redact", "target": "hosted-us", "redact": ["EMAIL_ADDRESS"]} if triggered',
                  "would carry PCI data", id="policy-redacts-something-else-and-sends-card"),
-    pytest.param('decision := "allow"', "must be an object", id="not-an-object"),
+    pytest.param('decision := "allow" if triggered', "must be an object", id="not-an-object"),
 ]
 
 
@@ -89,7 +102,7 @@ POLICY_FAULTS = [
 def test_policy_fault_falls_back_to_self_hosted(start_sidecar, settings, tmp_path, rego, reason):
     running = start_sidecar(with_policy(settings, bundle_with(tmp_path, rego)))
 
-    decision = running.stub.Evaluate(request(CARD))
+    decision = running.stub.Evaluate(faulty())
 
     assert_fallback(decision, reason)
     record = json.loads(running.audit_lines()[-1])
@@ -98,10 +111,10 @@ def test_policy_fault_falls_back_to_self_hosted(start_sidecar, settings, tmp_pat
 
 
 def test_without_fallback_target_a_fault_denies(start_sidecar, settings, tmp_path):
-    rego = 'decision := {"action": "allow_external", "target": "hosted-mars"}'
+    rego = 'decision := {"action": "allow_external", "target": "hosted-mars"} if triggered'
     running = start_sidecar(with_policy(settings, bundle_with(tmp_path, rego), fallback_target=""))
 
-    decision = running.stub.Evaluate(request("Explain the CAP theorem"))
+    decision = running.stub.Evaluate(faulty("Explain the CAP theorem"))
 
     assert_fallback(decision, "unknown target", action=A.DENY, target="")
 
@@ -173,7 +186,7 @@ def test_broken_policy_does_not_start(settings, tmp_path, detector):
     from policy.errors import PolicyLoadError
     from service.server import Sidecar
 
-    sidecar = Sidecar(with_policy(settings, bundle_with(tmp_path, "decision := {")), detector=detector)
+    sidecar = Sidecar(with_policy(settings, bundle_with(tmp_path, "broken := {")), detector=detector)
     sidecar.start()
     try:
         with pytest.raises(PolicyLoadError, match=r"decision.rego:\d+:\d+"):
@@ -183,13 +196,13 @@ def test_broken_policy_does_not_start(settings, tmp_path, detector):
 
 
 def test_fallback_target_must_be_self_hosted(settings, detector):
-    from policy.errors import ConfigError
+    from policy.errors import PolicyLoadError
     from service.server import Sidecar
 
     sidecar = Sidecar(with_policy(settings, SHIPPED_POLICY, fallback_target="hosted-us"), detector=detector)
     sidecar.start()
     try:
-        with pytest.raises(ConfigError, match="not a self-hosted target"):
+        with pytest.raises(PolicyLoadError, match="hosted-us"):
             sidecar.load()
     finally:
         sidecar.stop(0)

@@ -90,5 +90,5 @@ def test_metrics_endpoint(start_sidecar, settings):
     assert 'residency_decisions_total{action="allow_external",fallback="",target="hosted-us"} 1.0' in text
     assert 'residency_rejected_requests_total{code="INVALID_ARGUMENT"} 1.0' in text
     assert "residency_detect_seconds_bucket" in text and "residency_policy_seconds_count" in text
-    assert f'residency_policy_revision_info{{revision="{running.sidecar.policy.revision}"}} 1.0' in text
+    assert f'residency_policy_revision_info{{revision="{running.sidecar.policy_store.current().revision}"}} 1.0' in text
     assert 'residency_detection_cache_lookups_total{result="miss"}' in text
