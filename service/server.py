@@ -96,9 +96,7 @@ class Sidecar:
         detector = self._detector or self._load_detector()
         audit = self._audit
         if audit is None:
-            self._audit_log = audit = AuditLog(
-                settings.audit.path, hmac_key=_read_key(settings), fsync=settings.audit.fsync
-            ).open()
+            self._audit_log = audit = _open_audit_log(settings)
         pipeline = Pipeline(
             detector=detector,
             policy=self.policy_store.current,
@@ -213,6 +211,25 @@ def _read_file(path, setting: str) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"{setting}: cannot read {path}: {exc.strerror}") from exc
+
+
+def _open_audit_log(settings: Settings) -> AuditLog:
+    config = settings.audit
+    log_file = AuditLog(
+        config.path,
+        hmac_key=_read_key(settings),
+        fsync=config.fsync,
+        batch_interval_ms=config.batch_interval_ms,
+        max_bytes=config.max_bytes,
+        max_age_s=config.max_age_s,
+    )
+    # A torn last line is a record whose write never completed after a crash: its decision
+    # was never returned. Drop it, loudly, rather than refuse to serve.
+    log_file.open(repair=True)
+    if log_file.truncated_bytes:
+        log.warning("audit log %s ended in a torn line from a crash: %d bytes dropped", config.path,
+                    log_file.truncated_bytes)
+    return log_file
 
 
 def _read_key(settings: Settings) -> bytes | None:

@@ -1,4 +1,4 @@
-"""Tests for policy.audit: hash chain, tamper detection, torn tails, concurrency."""
+"""Tests for policy.audit: hash chain, tamper detection, torn tails, concurrency, fsync batching, rotation."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import os
 import stat
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -23,9 +24,15 @@ from policy.audit import (
     AuditRecordError,
     AuditTornTailError,
     AuditWriteError,
+    ChainReport,
+    TornTail,
+    log_chains,
+    log_files,
+    read_chain,
     read_records,
     record_hash,
     verify,
+    verify_chain,
 )
 
 KEY = b"k" * 32
@@ -107,6 +114,11 @@ def test_constructor_does_no_io(tmp_path):
         pytest.param({"fsync": "sometimes"}, id="bad-fsync-mode"),
         pytest.param({"hmac_key": b""}, id="empty-hmac-key"),
         pytest.param({"hmac_key": "text"}, id="str-hmac-key"),
+        pytest.param({"fsync": "batch", "batch_interval_ms": 0}, id="zero-batch-interval"),
+        pytest.param({"max_bytes": 0}, id="zero-max-bytes"),
+        pytest.param({"max_bytes": True}, id="bool-max-bytes"),
+        pytest.param({"max_bytes": 1.5}, id="float-max-bytes"),
+        pytest.param({"max_age_s": 0}, id="zero-max-age"),
     ],
 )
 def test_constructor_rejects_bad_arguments(tmp_path, kwargs):
@@ -485,3 +497,243 @@ def test_any_json_records_round_trip_and_verify(records):
         for record, as_written in zip(records, written):
             assert {k: v for k, v in as_written.items() if k not in ("hash", "prev_hash")} == record
         assert verify(path, hmac_key=KEY).ok
+
+
+# -- fsync="batch" ----------------------------------------------------------------
+
+
+class FsyncCounter:
+    """A test double for os.fsync that counts calls per file and still syncs."""
+
+    def __init__(self, monkeypatch) -> None:
+        self.calls: list[float] = []
+        self._real = os.fsync
+        monkeypatch.setattr(os, "fsync", self)
+
+    def __call__(self, fd: int) -> None:
+        self.calls.append(time.monotonic())
+        self._real(fd)
+
+
+def test_batch_appends_return_before_fsync_and_flusher_syncs_soon(log_path, monkeypatch):
+    log = AuditLog(log_path, fsync="batch", batch_interval_ms=20).open()
+    fsyncs = FsyncCounter(monkeypatch)
+    try:
+        log.append(decision(0))
+        deadline = time.monotonic() + 5
+        while not fsyncs.calls and time.monotonic() < deadline:
+            time.sleep(0.005)
+        assert len(fsyncs.calls) == 1  # without close(): the background flusher did it
+    finally:
+        log.close()
+    assert verify(log_path).records == 1
+
+
+def test_batch_fsyncs_at_most_once_per_interval(log_path, monkeypatch):
+    interval_ms, count = 100, 400
+    log = AuditLog(log_path, fsync="batch", batch_interval_ms=interval_ms).open()
+    fsyncs = FsyncCounter(monkeypatch)
+    started = time.monotonic()
+    for i in range(count):
+        log.append(decision(i))
+        time.sleep(0.0005)
+    elapsed = time.monotonic() - started
+    log.close()
+
+    by_flusher = fsyncs.calls[:-1]  # the last one is close()'s
+    assert 1 <= len(by_flusher) <= elapsed / (interval_ms / 1000) + 1
+    assert all(b - a >= interval_ms / 1000 * 0.9 for a, b in zip(by_flusher, by_flusher[1:]))
+    assert verify(log_path).records == count
+
+
+def test_close_syncs_what_the_flusher_has_not(log_path, monkeypatch):
+    log = AuditLog(log_path, fsync="batch", batch_interval_ms=60_000).open()
+    log.append(decision(0))  # the flusher syncs this one, then sleeps a minute
+    log.append(decision(1))
+    fsyncs = FsyncCounter(monkeypatch)
+    started = time.monotonic()
+    log.close()
+    assert time.monotonic() - started < 5  # close() does not wait out the interval
+    assert len(fsyncs.calls) >= 1
+    assert verify(log_path).records == 2
+
+
+def test_failed_background_fsync_fails_later_appends(log_path, monkeypatch):
+    with AuditLog(log_path, fsync="batch", batch_interval_ms=1) as log:
+        fail_fsync(monkeypatch)
+        log.append(decision(0))
+        deadline = time.monotonic() + 5
+        with pytest.raises(AuditWriteError, match="background fsync failed"):
+            while time.monotonic() < deadline:
+                log.append(decision(1))
+                time.sleep(0.01)
+        monkeypatch.undo()
+
+
+# -- rotation -------------------------------------------------------------------
+
+
+def line_size(log_path: Path) -> int:
+    return len(lines_of(log_path)[0])
+
+
+def test_rotation_by_size_keeps_one_chain_across_files(log_path):
+    write_log(log_path, 1)
+    one_line = line_size(log_path)
+    log_path.unlink()
+    max_bytes = 3 * one_line + one_line // 2  # three records per file
+
+    written = write_log(log_path, 10, max_bytes=max_bytes)
+
+    files = log_files(log_path)
+    assert [len(lines_of(f)) for f in files] == [3, 3, 3, 1]
+    assert files[-1] == log_path and all(f.stat().st_size <= max_bytes for f in files)
+    assert all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
+    firsts = [json.loads(lines_of(f)[0]) for f in files[1:]]
+    lasts = [json.loads(lines_of(f)[-1]) for f in files[:-1]]
+    assert [first["prev_hash"] for first in firsts] == [last["hash"] for last in lasts]
+    report = verify_chain(files)
+    assert report == ChainReport(True, tuple(map(str, files)), 10, written[-1]["hash"], None, None)
+    assert [r["decision_id"] for r in read_chain(files)] == [f"d-{i}" for i in range(10)]
+
+
+def test_rotation_by_age(log_path):
+    now = [1_000.0]
+    with AuditLog(log_path, max_age_s=60, clock=lambda: now[0]) as log:
+        log.append(decision(0))
+        now[0] += 59
+        log.append(decision(1))
+        now[0] += 1
+        log.append(decision(2))  # the file is 60 s old: this one starts a new file
+
+    files = log_files(log_path)
+    assert [len(lines_of(f)) for f in files] == [2, 1]
+    assert files[0].name == "decisions.19700101T001740000000Z.jsonl"  # named when rotated
+    assert verify_chain(files).records == 3
+
+
+def test_rotated_names_increase_even_when_the_clock_does_not(log_path):
+    write_log(log_path, 6, max_bytes=1, clock=lambda: 0.0)  # every record in its own file
+
+    files = log_files(log_path)
+    assert len(files) == 6
+    assert [f.name for f in files[:-1]] == sorted(f.name for f in files[:-1])
+    assert files[1].name == "decisions.19700101T000000000001Z.jsonl"
+    assert verify_chain(files).ok
+
+
+@pytest.mark.parametrize("active_state", [pytest.param("empty", id="empty"), pytest.param("missing", id="missing")])
+def test_reopen_after_rotation_continues_from_the_rotated_file(log_path, active_state):
+    # A crash between the rename and the first write leaves no (or an empty) active file.
+    write_log(log_path, 4, max_bytes=1)
+    log_path.rename(log_path.with_name("decisions.29990101T000000000000Z.jsonl"))
+    if active_state == "empty":
+        log_path.write_bytes(b"")
+
+    with AuditLog(log_path) as log:
+        log.append(decision(4))
+
+    assert verify_chain(log_files(log_path)).records == 5
+
+
+def test_reopen_with_rotation_continues_chain(log_path):
+    write_log(log_path, 3, max_bytes=1)
+    with AuditLog(log_path, max_bytes=1) as log:
+        log.append(decision(3))
+    assert [len(lines_of(f)) for f in log_files(log_path)] == [1, 1, 1, 1]
+    assert verify_chain(log_files(log_path)).records == 4
+
+
+def failing_rename(source, destination):
+    raise OSError(errno.EACCES, "Permission denied")
+
+
+def test_failed_rotation_writes_nothing_and_log_stays_usable(log_path, monkeypatch):
+    with AuditLog(log_path, max_bytes=1) as log:
+        log.append(decision(0))
+        with monkeypatch.context() as patch:
+            patch.setattr(os, "rename", failing_rename)
+            with pytest.raises(AuditWriteError, match="rotation failed"):
+                log.append(decision(1))
+        log.append(decision(2))
+    assert [r["decision_id"] for r in read_chain(log_files(log_path))] == ["d-0", "d-2"]
+    assert verify_chain(log_files(log_path)).ok
+
+
+# -- verifying a chain of files -----------------------------------------------------
+
+
+@pytest.fixture
+def rotated(log_path) -> list[Path]:
+    """Three files of two records each: d-0 d-1 | d-2 d-3 | d-4 d-5 (active)."""
+    write_log(log_path, 1)
+    two_lines = 2 * line_size(log_path)
+    log_path.unlink()
+    write_log(log_path, 6, max_bytes=two_lines + 1)
+    files = log_files(log_path)
+    assert [len(lines_of(f)) for f in files] == [2, 2, 2]
+    return files
+
+
+def test_tampering_in_a_rotated_file_names_that_file(rotated):
+    lines = lines_of(rotated[1])
+    modify_value(lines, 1)
+    rotated[1].write_bytes(b"".join(lines))
+
+    report = verify_chain(rotated)
+
+    assert (report.ok, report.records) == (False, 3)
+    assert report.first_error == audit.VerifyError(2, "d-3", report.first_error.reason, str(rotated[1]))
+    assert "modified record" in report.first_error.reason
+
+
+def test_missing_rotated_file_breaks_the_chain_at_the_next_one(rotated):
+    report = verify_chain([rotated[0], rotated[2]])
+
+    assert not report.ok
+    assert (report.first_error.path, report.first_error.line, report.first_error.decision_id) == (
+        str(rotated[2]), 1, "d-4",
+    )
+
+
+def test_later_files_verify_from_a_stored_hash(rotated):
+    anchor = json.loads(lines_of(rotated[0])[-1])["hash"]
+
+    assert not verify_chain(rotated[1:]).ok  # d-2 does not start a chain
+    assert verify_chain(rotated[1:], prev_hash=anchor).records == 4
+
+
+def test_torn_tail_only_allowed_in_the_last_file(rotated):
+    with open(rotated[2], "ab") as f:
+        f.write(b'{"decision_id":"d-6"')
+    report = verify_chain(rotated)
+    assert (report.ok, report.records, report.first_error) == (True, 6, None)
+    assert report.torn_tail == TornTail(str(rotated[2]), 3, rotated[2].stat().st_size - 20, 20)
+    assert audit.find_torn_tail(rotated[2]) == report.torn_tail
+
+    with open(rotated[1], "ab") as f:
+        f.write(b'{"decision_id":"d-x"')
+    report = verify_chain(rotated)
+    assert (report.ok, report.first_error.path, report.first_error.line) == (False, str(rotated[1]), 3)
+    with pytest.raises(AuditError, match="line 3"):
+        list(read_chain(rotated))
+
+
+def test_log_chains_groups_and_orders_files(tmp_path):
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    write_log(a, 3, max_bytes=1)
+    write_log(b, 2, max_bytes=1)
+    everything = sorted(tmp_path.iterdir(), reverse=True)  # any order in, chain order out
+
+    assert log_chains(everything) == [tuple(log_files(a)), tuple(log_files(b))]
+    assert [len(chain) for chain in log_chains(everything)] == [3, 2]
+    assert log_files(a)[-1] == a and log_files(b)[-1] == b
+
+
+def test_progress_reports_every_byte(rotated):
+    seen: list[int] = []
+    assert verify_chain(rotated, progress=seen.append).ok
+    assert sum(seen) == sum(f.stat().st_size for f in rotated)
+    seen.clear()
+    assert len(list(read_chain(rotated, progress=seen.append))) == 6
+    assert sum(seen) == sum(f.stat().st_size for f in rotated)
