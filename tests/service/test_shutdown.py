@@ -49,7 +49,8 @@ def test_sigterm_under_load_loses_no_answered_decision(tmp_path):
     logged = {json.loads(line)["decision_id"] for line in sidecar.audit_path.read_text().splitlines()}
     assert code == 0
     assert set(answered) <= logged
-    assert set(refused) <= {grpc.StatusCode.UNAVAILABLE}
+    # New calls after SIGTERM are refused; a call still running when the grace period ends is cancelled.
+    assert set(refused) <= {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED}, refused
     report = verify(sidecar.audit_path)
     assert report.ok and not report.torn_tail
     print(f"answered={len(answered)} logged={len(logged)} refused_after_sigterm={len(refused)}")
