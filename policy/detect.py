@@ -226,7 +226,7 @@ class PresidioDetector:
         keys = [_digest(m.content) if m.content.strip() else None for m in messages]
         spans_by_key: dict[bytes, tuple[Span, ...]] = {}
         missing: dict[bytes, str] = {}
-        for key, message in zip(keys, messages):
+        for key, message in zip(keys, messages, strict=True):
             if key is None or key in spans_by_key or key in missing:
                 continue
             cached = self.cache.get(key)
@@ -235,7 +235,7 @@ class PresidioDetector:
             else:
                 spans_by_key[key] = cached
         if missing:
-            for key, spans in zip(missing, self._spans_of(list(missing.values()))):
+            for key, spans in zip(missing, self._spans_of(list(missing.values())), strict=True):
                 self.cache.put(key, spans)
                 spans_by_key[key] = spans
         return [

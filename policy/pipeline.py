@@ -37,8 +37,8 @@ from policy.decision import (
 )
 from policy.detect import Detector, Finding, Message
 from policy.errors import DetectionError, PolicyError
-from policy.rego import RegoEngine
 from policy.redact import Redactor
+from policy.rego import RegoEngine
 
 AUDIT_SCHEMA = "residency.decision/v1"
 DEFAULT_DETECT_TIMEOUT_S = 5.0

@@ -29,7 +29,6 @@ import csv
 import glob
 import json
 import os
-import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -41,7 +40,6 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from policy.audit import (
     GENESIS_HASH,
-    AuditError,
     AuditTornTailError,
     ChainReport,
     Progress,
@@ -50,21 +48,16 @@ from policy.audit import (
     read_chain,
     verify_chain,
 )
+from service.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, command
 
 if TYPE_CHECKING:  # the policy engine imports Presidio, seconds of start-up: only `replay` needs it
     from policy.decision import Verdict
     from policy.detect import Finding
     from policy.rego import RegoEngine
 
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
 
 Chain = tuple[Path, ...]
 
-
-class UsageError(Exception):
-    """A bad argument or an input that cannot be used: exit 2."""
 
 
 # -- the command group -----------------------------------------------------------
@@ -83,54 +76,27 @@ def add_audit_commands(subparsers: argparse._SubParsersAction) -> None:
         "--after", metavar="HASH",
         help="the prev_hash of the first record, when older files of the chain are gone (default: genesis)",
     )
-    verify.set_defaults(run=_command(verify_params, run_verify))
+    verify.set_defaults(run=command(verify_params, run_verify))
 
     summary = commands.add_parser("summary", help="count decisions by action, target, category …")
     summary.add_argument("logs", nargs="+", metavar="LOG", help=log_help)
     summary.add_argument("--since", help="first timestamp included, RFC 3339 (e.g. 2025-03-01T00:00:00Z)")
     summary.add_argument("--until", help="first timestamp excluded, RFC 3339")
     summary.add_argument("--by", choices=sorted(GROUPINGS), default="action")
-    summary.set_defaults(run=_command(summary_params, run_summary))
+    summary.set_defaults(run=command(summary_params, run_summary))
 
     query = commands.add_parser("query", help="run one SQL SELECT over the view `decisions` (DuckDB)")
     query.add_argument("logs", nargs="+", metavar="LOG", help=log_help)
     query.add_argument("sql", metavar="SQL", help='e.g. "SELECT result.action, count(*) FROM decisions GROUP BY 1"')
     query.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    query.set_defaults(run=_command(query_params, run_query))
+    query.set_defaults(run=command(query_params, run_query))
 
     replay = commands.add_parser("replay", help="list the decisions a candidate policy would change")
     replay.add_argument("logs", nargs="+", metavar="LOG", help=log_help)
     replay.add_argument("--policy", required=True, help="candidate policy bundle directory")
     replay.add_argument("--config", help="YAML configuration: policy.fallback_target and policy.floor_categories")
-    replay.set_defaults(run=_command(replay_params, run_replay))
+    replay.set_defaults(run=command(replay_params, run_replay))
 
-
-def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """`residency audit …` on its own (tests, or before service.cli registers the group)."""
-    parser = argparse.ArgumentParser(prog="residency")
-    add_audit_commands(parser.add_subparsers(required=True, metavar="COMMAND"))
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exit_:  # argparse has printed the usage error
-        return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
-    return args.run(args, out or sys.stdout, err or sys.stderr)
-
-
-def _command(validate: Callable[[argparse.Namespace], Any], core: Callable[[Any, TextIO, TextIO], int]):
-    """argparse `run`: validate, then run the core; usage and I/O errors become exit 2."""
-
-    def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-        try:
-            return core(validate(args), out, err)
-        except UsageError as exc:
-            print(f"residency audit: {exc}", file=err)
-        except OSError as exc:
-            print(f"residency audit: {exc.filename or ''}: {exc.strerror or exc}", file=err)
-        except AuditError as exc:
-            print(f"residency audit: {exc}; run `residency audit verify` for details", file=err)
-        return EXIT_USAGE
-
-    return run
 
 
 # -- inputs ------------------------------------------------------------------------
@@ -195,7 +161,8 @@ def _progress(err: TextIO, files: Sequence[Path], label: str) -> Iterator[Progre
         yield None
         return
     from rich.console import Console
-    from rich.progress import BarColumn, DownloadColumn, Progress as Bar, TextColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, DownloadColumn, TextColumn, TimeRemainingColumn
+    from rich.progress import Progress as Bar
 
     total = sum(f.stat().st_size for f in files)
     with Bar(TextColumn(label), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
@@ -225,7 +192,7 @@ def _print_table(out: TextIO, title: str, headers: Sequence[str], rows: Sequence
         print(title, file=out)
     widths = [max([len(header)] + [len(row[i]) for row in rows]) for i, header in enumerate(headers)]
     for row in [list(headers), *rows]:
-        cells = [cell.rjust(w) if i in numeric else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths))]
+        cells = [cell.rjust(w) if i in numeric else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths, strict=True))]
         print("  ".join(cells).rstrip(), file=out)
 
 
@@ -537,7 +504,7 @@ def _write_json(out: TextIO, headers: list[str], batches: Iterable[list[tuple]],
         for row in batch:
             item = {
                 header: json.loads(value) if i in json_columns and value is not None else _jsonable(value)
-                for i, (header, value) in enumerate(zip(headers, row))
+                for i, (header, value) in enumerate(zip(headers, row, strict=True))
             }
             out.write(separator + json.dumps(item, ensure_ascii=False))
             separator = ",\n"

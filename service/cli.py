@@ -19,20 +19,21 @@ from typing import Any, TextIO
 
 from policy.errors import ResidencyError
 from service.audit_cli import add_audit_commands
+from service.commands import EXIT_OK, EXIT_USAGE
 from service.policy_cli import add_policy_commands
 
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
 
-
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     parser = _parser()
-    args = parser.parse_args(argv)
     try:
-        return args.run(args, sys.stdout, sys.stderr)
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # argparse has printed the usage error (or --help)
+        return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
+    out, err = out or sys.stdout, err or sys.stderr
+    try:
+        return args.run(args, out, err)
     except ResidencyError as exc:
-        print(f"residency: {exc}", file=sys.stderr)
+        print(f"residency: {exc}", file=err)
         return EXIT_USAGE
 
 
@@ -77,9 +78,8 @@ def _load_settings(args: argparse.Namespace, **overrides: Any):
 
 
 def run_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from service.server import serve
-
     from service.logs import configure_logging
+    from service.server import serve
 
     listen = args.listen or (f"127.0.0.1:{args.port}" if args.port is not None else None)
     settings = _load_settings(args, listen=listen, **{"audit.path": args.audit_log})

@@ -17,23 +17,16 @@ does not load or compile (the message names file:line:col).
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
-from policy.errors import ConfigError, PolicyLoadError
+from policy.errors import ConfigError
+from service.commands import EXIT_FAILED, EXIT_OK, UsageError, command
 
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
 _ARCHIVE_SUFFIXES = (".tar.gz", ".tgz")
 _CONTRACT_FAILURES_SHOWN = 20
 
-
-class UsageError(Exception):
-    """A bad argument: exit 2."""
 
 
 # -- the command group -----------------------------------------------------------
@@ -47,42 +40,19 @@ def add_policy_commands(subparsers: argparse._SubParsersAction) -> None:
 
     test = commands.add_parser("test", help="run every test_* rule of a bundle, as `opa test` does")
     test.add_argument("path", help=path_help)
-    test.set_defaults(run=_command(policy_test_params, run_policy_test))
+    test.set_defaults(run=command(policy_test_params, run_policy_test))
 
     check = commands.add_parser("check", help="compile, run the tests and check the decision contract")
     check.add_argument("path", help=path_help)
     check.add_argument("--config", help="YAML configuration: policy.fallback_target and policy.floor_categories")
-    check.set_defaults(run=_command(policy_check_params, run_policy_check))
+    check.set_defaults(run=command(policy_check_params, run_policy_check))
 
     build = commands.add_parser("build", help="write a bundle directory as an OPA bundle .tar.gz")
     build.add_argument("directory", help="bundle directory")
     build.add_argument("-o", "--output", required=True, help="the .tar.gz to write")
     build.add_argument("--revision", help="manifest revision (default: the digest of modules and data)")
-    build.set_defaults(run=_command(policy_build_params, run_policy_build))
+    build.set_defaults(run=command(policy_build_params, run_policy_build))
 
-
-def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """`residency policy …` on its own (tests, or before service.cli registers the group)."""
-    parser = argparse.ArgumentParser(prog="residency")
-    add_policy_commands(parser.add_subparsers(required=True, metavar="COMMAND"))
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exit_:  # argparse has printed the usage error
-        return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
-    return args.run(args, out or sys.stdout, err or sys.stderr)
-
-
-def _command(validate: Callable[[argparse.Namespace], Any], core: Callable[[Any, TextIO, TextIO], int]):
-    """argparse `run`: validate, then run the core; usage errors and unloadable bundles become exit 2."""
-
-    def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-        try:
-            return core(validate(args), out, err)
-        except (UsageError, PolicyLoadError) as exc:
-            print(f"residency: {exc}", file=err)
-        return EXIT_USAGE
-
-    return run
 
 
 def _bundle_path(value: str) -> Path:

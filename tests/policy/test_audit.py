@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import itertools
 import json
 import math
 import os
@@ -84,7 +85,7 @@ def test_chain_continues_across_close_and_reopen(log_path):
     assert verify(log_path) == audit.VerifyReport(ok=True, records=5, first_error=None, torn_tail=False)
     records = list(read_records(log_path))
     assert [r["hash"] for r in records] == [r["hash"] for r in first + second]
-    for previous, current in zip(records, records[1:]):
+    for previous, current in itertools.pairwise(records):
         assert current["prev_hash"] == previous["hash"]
 
 
@@ -494,7 +495,7 @@ def test_any_json_records_round_trip_and_verify(records):
         with AuditLog(path, fsync="never", hmac_key=KEY) as log:
             written = [log.append(record) for record in records]
         assert list(read_records(path)) == written
-        for record, as_written in zip(records, written):
+        for record, as_written in zip(records, written, strict=True):
             assert {k: v for k, v in as_written.items() if k not in ("hash", "prev_hash")} == record
         assert verify(path, hmac_key=KEY).ok
 
@@ -542,7 +543,7 @@ def test_batch_fsyncs_at_most_once_per_interval(log_path, monkeypatch):
 
     by_flusher = fsyncs.calls[:-1]  # the last one is close()'s
     assert 1 <= len(by_flusher) <= elapsed / (interval_ms / 1000) + 1
-    assert all(b - a >= interval_ms / 1000 * 0.9 for a, b in zip(by_flusher, by_flusher[1:]))
+    assert all(b - a >= interval_ms / 1000 * 0.9 for a, b in itertools.pairwise(by_flusher))
     assert verify(log_path).records == count
 
 

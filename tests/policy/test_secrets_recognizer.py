@@ -38,6 +38,11 @@ SENDGRID = "SG" + "." + "aBcDeFgHiJkLmNoPqRsTuV" + "." + "aBcDeFgHiJkLmNoPqRsTuV
 TWILIO = "S" + "K" + "0123456789abcdef" * 2
 NPM = "np" + "m_" + "a1B2c3D4e5F6g7H8i9J0" + "k1L2m3N4o5P6q7R8"
 OPAQUE_TOKEN = "7fK2pLq9" + "Xz3mNb8VcR1t"
+ANTHROPIC = "sk-" + "ant-api03-" + "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefghij"
+TELEGRAM = "123456789" + ":" + "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
+SLACK_WEBHOOK = "https://hooks.slack.com/services/" + "T0A1B2C3D/B0A1B2C3D/" + "aB3dE6gH9jK2mN5pQ8sT1vW4"
+AZURE_SHARED_ACCESS_KEY = "Zm9vYmFy" * 5 + "abc="
+AZURE_SAS_SIGNATURE = "AbCdEf1234567890aBcDeF1234567890abcdEFGHij%3D"
 
 
 def _b64url_json(value: dict) -> str:
@@ -126,8 +131,23 @@ POSITIVE_CASES = [
     pytest.param(f"Is {OPENAI} still valid?", [("OPENAI_API_KEY", OPENAI)], id="openai-legacy-key"),
     pytest.param(f"OPENAI_API_KEY={OPENAI_PROJECT}", [("OPENAI_API_KEY", OPENAI_PROJECT)], id="openai-project-key"),
     pytest.param(f"maps?key={GOOGLE}&q=Berlin", [("GOOGLE_API_KEY", GOOGLE)], id="google-api-key-in-url"),
+    pytest.param(
+        "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=Root;"
+        f"SharedAccessKey={AZURE_SHARED_ACCESS_KEY}",
+        [("AZURE_KEY", AZURE_SHARED_ACCESS_KEY)],
+        id="azure-service-bus-key",
+    ),
+    pytest.param(
+        "https://acct.blob.core.windows.net/c/f.txt?sv=2022-11-02&ss=b&sp=r&se=2025-01-01T00:00:00Z"
+        f"&spr=https&sig={AZURE_SAS_SIGNATURE}",
+        [("AZURE_KEY", AZURE_SAS_SIGNATURE)],
+        id="azure-sas-signature",
+    ),
+    pytest.param(f"POST to {SLACK_WEBHOOK} fails", [("SLACK_TOKEN", SLACK_WEBHOOK)], id="slack-webhook"),
     # Generic API keys
     pytest.param(f"sendgrid: {SENDGRID}", [("API_KEY", SENDGRID)], id="sendgrid"),
+    pytest.param(f"ANTHROPIC_API_KEY={ANTHROPIC}", [("API_KEY", ANTHROPIC)], id="anthropic"),
+    pytest.param(f"curl https://api.telegram.org/bot{TELEGRAM}/getMe", [("API_KEY", TELEGRAM)], id="telegram"),
     pytest.param(f"Twilio key {TWILIO} returns 401", [("API_KEY", TWILIO)], id="twilio"),
     pytest.param(f"//registry.npmjs.org/:_authToken={NPM}\n", [("API_KEY", NPM)], id="npmrc"),
     pytest.param(
@@ -202,6 +222,7 @@ POSITIVE_CASES = [
     pytest.param("<password>hunter2x</password>", [("PASSWORD", "hunter2x")], id="xml-element"),
     pytest.param("mysqladmin --password hunter22 status", [("PASSWORD", "hunter22")], id="cli-flag"),
     pytest.param("curl -u bob:s3cretPw https://x.example", [("PASSWORD", "s3cretPw")], id="curl-user"),
+    pytest.param("mysql -u root -pS3cret shop", [("PASSWORD", "S3cret")], id="mysql-p"),
     pytest.param(
         f"Authorization: Basic {BASIC_CREDENTIALS}",
         [("PASSWORD", BASIC_CREDENTIALS)],
@@ -218,6 +239,7 @@ POSITIVE_CASES = [
     ),
     pytest.param('The wifi password is "purple monkey"', [("PASSWORD", "purple monkey")], id="prose-quoted"),
     pytest.param("log in with password Xy7-pq.z", [("PASSWORD", "Xy7-pq.z")], id="prose-verb-led"),
+    pytest.param("I changed the root password to Xk9#mq2! yesterday", [("PASSWORD", "Xk9#mq2!")], id="prose-set-to"),
 ]
 
 
@@ -259,6 +281,15 @@ NEGATIVE_CASES = [
     pytest.param("password: ********\ntoken: xxxx-xxxx\n", id="masked"),
     pytest.param("page_token: CAEQAhoGCgQIARAB\nnext_token=abc123def456", id="pagination-tokens"),
     pytest.param("Which private key format does ssh-keygen use by default?", id="private-key-question"),
+    pytest.param(
+        'BEGIN = "-----BEGIN ' + 'OPENSSH PRIVATE KEY-----"\nEND = "-----END ' + 'OPENSSH PRIVATE KEY-----"',
+        id="private-key-markers-in-code",
+    ),
+    pytest.param("user, password = auth_info\nconnect(password=password)\n", id="code-passthrough"),
+    pytest.param("def f(password: HiddenText | None, token: Token): ...", id="code-annotations"),
+    pytest.param("the --username and --password options", id="cli-flags-in-prose"),
+    pytest.param("Status: Pass\nPass: 10/12\n", id="pass-as-result"),
+    pytest.param(f"ghp_{'x' * 36} and ACxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", id="documentation-placeholders"),
 ]
 
 
@@ -314,7 +345,8 @@ def test_covers_every_detect_secrets_private_key_marker(recognizer: SecretsRecog
         marker = regex.pattern
         block = marker + ": 1\n" + PEM_BODY if marker.startswith("PuTTY") else f"-----{marker}-----\n{PEM_BODY}"
         text = "my key:\n" + block + "\n\nthanks"
-        assert spans(recognizer.analyze(text, ["PRIVATE_KEY"])) == expected_spans(text, [("PRIVATE_KEY", block)]), marker
+        expected = expected_spans(text, [("PRIVATE_KEY", block)])
+        assert spans(recognizer.analyze(text, ["PRIVATE_KEY"])) == expected, marker
 
 
 def test_high_entropy_strings_are_opt_in(recognizer: SecretsRecognizer) -> None:
@@ -359,6 +391,21 @@ def test_large_prompt_is_cheap(recognizer: SecretsRecognizer) -> None:
     per_call = (time.perf_counter() - started) / 10
     assert spans(results) == expected_spans(text, [("PASSWORD", "correcthorse"), ("PRIVATE_KEY", PEM)])
     assert per_call < 0.1, f"{per_call * 1000:.1f} ms for {len(text)} characters"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("ibm_api_key" + " " * 5000 + "x", id="spaces-after-keyword"),
+        pytest.param("password=" * 2000, id="repeated-assignment"),
+        pytest.param("-----BEGIN PRIVATE KEY-----\n" * 700, id="many-begin-markers"),
+        pytest.param("//a/" * 5000 + ":_authToken=x", id="npmrc-like"),
+    ],
+)
+def test_pathological_input_stays_cheap(recognizer: SecretsRecognizer, text: str) -> None:
+    started = time.perf_counter()
+    recognizer.analyze(text, None)
+    assert time.perf_counter() - started < 1.0
 
 
 def test_residency_recognizers_includes_secrets() -> None:

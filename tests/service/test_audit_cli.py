@@ -12,7 +12,8 @@ import pytest
 
 from policy.audit import AuditLog, log_files
 from service.api import residency_pb2 as A
-from service.audit_cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, main
+from service.cli import main
+from service.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from tests.conftest import SHIPPED_POLICY, request
 
 EMAIL = "Email jane.doe@example.com about the invoice"

@@ -17,7 +17,8 @@ import grpc
 
 from policy.audit import AuditTornTailError, log_files, read_chain
 from service.api import residency_pb2_grpc
-from service.audit_cli import EXIT_OK, main
+from service.cli import main
+from service.commands import EXIT_OK
 from tests.conftest import request
 from tests.processes import SidecarProcess
 

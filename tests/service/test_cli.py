@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 
 import pytest
 
-from service.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, main
+from service.cli import main
+from service.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from tests.conftest import SHIPPED_POLICY
 
 

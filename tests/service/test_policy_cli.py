@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from service.policy_cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, main
+from service.cli import main
+from service.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from tests.conftest import REPO, SHIPPED_POLICY
 
 FAILING_TEST = 'package residency_test\nimport rego.v1\ntest_fail_on_purpose if data.residency.default_target == "x"\n'

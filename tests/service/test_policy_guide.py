@@ -26,7 +26,8 @@ import pytest
 from policy.contract import check_contract, tenants_with_exceptions
 from policy.pipeline import Policy
 from policy.rego import Bundle, RegoEngine
-from service.policy_cli import EXIT_OK, main
+from service.cli import main
+from service.commands import EXIT_OK
 from tests.conftest import REPO, SHIPPED_POLICY
 
 GUIDE = REPO / "docs" / "policy-guide.md"

@@ -1,0 +1,396 @@
+"""Shared machinery of the lexicon recognizers: curated terms, found about a person.
+
+    text ─▶ words (lower case, apostrophes and hyphens normalised) ─▶ term hits
+         ─▶ per hit: the sentence around it ─▶ is it about a person? ─▶ finding
+
+A term ("type 2 diabetes", "sertraline", "Muslim") is health or special-category data
+only when the prompt says it of someone: "I was diagnosed with type 2 diabetes", "my
+daughter's insulin doses", "she has multiple sclerosis" — not "What are the symptoms of
+type 2 diabetes?". So every hit needs an *anchor* in its sentence:
+
+- ``ANY`` terms (specific conditions, medicines): a first-person subject or possessive
+  (I, I'm, my, our), a third-person one (she, his), a relation ("my colleague"), a
+  clinical label ("Diagnosis:", "Patient"), within a few words of the term, with no
+  "learning" verb between them ("I want to understand how insulin works").
+- ``TIGHT`` terms (words with an everyday sense: "Black", "gay", "union", "stroke"):
+  the anchor must stand right before the term ("I'm Black", "as a Roma woman",
+  "my stroke", "she is bisexual").
+
+Matching is on words, not spaCy tokens (the same words whatever the model), with an
+index by first word, so a 20 KB prompt costs one regex pass and a dictionary look-up per
+word. Single long words also match at one typing error (a letter missing, doubled, or
+two letters swapped: "dibetic", "depresion"), since prompts are typed in a hurry.
+
+Nothing here logs or keeps text; patterns are compiled once at import.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
+
+ANY = "any"  # a person anchor near the term
+TIGHT = "tight"  # the anchor right before the term: "I'm", "my", "she is", "as a"
+COPULA = "copula"  # only a copula or "as a" right before: "I'm bi", not "my BI dashboard"
+TRIGGER = "trigger"  # ANY, and one of the recogniser's trigger words near: "voted for the AfD"
+
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n\s*\n|;\s|\s[—–]\s|\s-\s")
+_OPTIONAL_SUFFIX = re.compile(r"\(([a-z']+)\)")
+
+
+def normalise(text: str) -> str:
+    """Lower case, typographic apostrophes made plain: offsets are unchanged."""
+    return text.lower().replace("’", "'").replace("‘", "'")
+
+
+def _strip_possessive(word: str) -> str:
+    return word[:-2] if word.endswith("'s") and len(word) > 3 else word
+
+
+def words(text: str) -> list[tuple[str, int, int]]:
+    """(word, start, end) of each word of the normalised text, possessive "'s" dropped from the word."""
+    return [(_strip_possessive(m.group(0)), m.start(), m.end()) for m in _WORD.finditer(normalise(text))]
+
+
+def expand(term: str) -> list[str]:
+    """'panic attack(s)' -> ['panic attack', 'panic attacks']; several optional parts multiply."""
+    match = _OPTIONAL_SUFFIX.search(term)
+    if match is None:
+        return [term]
+    before, after = term[: match.start()], term[match.end():]
+    return [variant for middle in ("", match.group(1)) for variant in expand(before + middle + after)]
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    entity_type: str
+    mode: str  # ANY, TIGHT, COPULA or TRIGGER
+    words: tuple[str, ...]
+    cased: bool = False  # written with a capital in the table: must be capitalised in the prompt
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    term: Term
+    first: int  # index of the first word
+    last: int  # index of the last word
+    fuzzy: bool
+
+
+class Lexicon:
+    """Terms by entity type and mode, indexed by first word; single long words also fuzzily."""
+
+    FUZZY_MIN_LEN = 7
+
+    def __init__(self, terms: Iterable[tuple[str, str, str]]) -> None:
+        self._by_first: dict[str, list[Term]] = {}
+        self._fuzzy: dict[str, Term] = {}  # deletion variants and exact forms of long single words
+        for entity_type, mode, text in terms:
+            for variant in expand(text):
+                key = tuple(w for w, _, _ in words(variant))
+                if not key:
+                    raise ValueError(f"empty term for {entity_type}")
+                term = Term(entity_type, mode, key, cased=variant[:1].isupper())
+                self._by_first.setdefault(key[0], []).append(term)
+        for first, terms_of_word in self._by_first.items():
+            # Longest first: "type 2 diabetes" wins over "diabetes".
+            terms_of_word.sort(key=lambda t: -len(t.words))
+            for term in terms_of_word:
+                if len(term.words) == 1 and len(first) >= self.FUZZY_MIN_LEN and first.isalpha():
+                    for variant in _deletions(first):
+                        self._fuzzy.setdefault(variant, term)
+        self._single: dict[str, Term] = {
+            t.words[0]: t for ts in self._by_first.values() for t in ts
+            if len(t.words) == 1 and len(t.words[0]) >= self.FUZZY_MIN_LEN and t.words[0].isalpha()
+        }
+
+    def candidates(self, tokens: list[tuple[str, int, int]], i: int,
+                   stopwords: frozenset[str] = frozenset()) -> list[Hit]:
+        """Terms that start at word i, longest first; a typo match only when no term does."""
+        word = tokens[i][0]
+        found = [
+            Hit(term, i, i + len(term.words) - 1, False)
+            for term in self._by_first.get(word, ())
+            if i + len(term.words) <= len(tokens)
+            and all(tokens[i + k][0] == term.words[k] for k in range(1, len(term.words)))
+        ]
+        if not found and len(word) >= self.FUZZY_MIN_LEN - 1 and word.isalpha() and word not in stopwords:
+            term = self._fuzzy_term(word)
+            if term is not None:
+                found = [Hit(term, i, i, True)]
+        return found
+
+    def _fuzzy_term(self, word: str) -> Term | None:
+        # A letter missing ("dibetic"): the word is a deletion variant of a term.
+        term = self._fuzzy.get(word)
+        if term is not None or len(word) < self.FUZZY_MIN_LEN:
+            return term
+        # A letter too many ("diabettic") or two neighbours swapped ("diabteic").
+        for variant in _deletions(word):
+            term = self._single.get(variant)
+            if term is not None:
+                return term
+        for k in range(len(word) - 1):
+            term = self._single.get(word[:k] + word[k + 1] + word[k] + word[k + 2:])
+            if term is not None:
+                return term
+        return None
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:k] + word[k + 1:] for k in range(len(word))}
+
+
+# --------------------------------------------------------------------------------------
+# Anchors: is the sentence about a person?
+# --------------------------------------------------------------------------------------
+
+COPULA_ANCHORS = frozenset({"i'm", "im", "she's", "he's", "they're", "we're", "am", "is", "are", "was", "were",
+                            "identify", "identifies", "identified", "being"})
+FIRST_PERSON = frozenset({"i", "i'm", "im", "i've", "ive", "i'd", "i'll", "my", "mine", "myself", "we", "we're",
+                          "our", "ours"})
+THIRD_PERSON = frozenset({"he", "she", "he's", "she's", "his", "her", "hers", "him", "himself", "herself"})
+RELATIONS = frozenset(
+    "son daughter child kid kids children baby toddler husband wife partner spouse boyfriend girlfriend fiance "
+    "fiancee mother mom mum mum's father dad brother sister sibling grandmother grandma grandfather grandpa "
+    "grandson granddaughter aunt uncle niece nephew cousin friend colleague coworker boss manager employee "
+    "neighbour neighbor flatmate roommate tenant landlord client customer patient student pupil stepson "
+    "stepdaughter twin twins parents family".split()
+)
+# Labels of clinical notes and records: what follows them is about the patient.
+CLINICAL_LABELS = frozenset(
+    "patient pt diagnosis diagnosed dx hx presents admitted discharged discharge prescribed referral "
+    "referred".split()
+)
+# Between an anchor and a term these make the sentence about the topic, not the person.
+LEARNING_WORDS = frozenset(
+    "know understand learn learning curious wonder wondering explain explained research researching essay article "
+    "blog post presentation quiz lecture course studying study exam homework teach teaching class thesis "
+    "podcast video novel story".split()
+)
+# Words that may stand between a tight anchor and its term ("I'm a devout Catholic").
+TIGHT_FILLERS = frozenset(
+    "a an the am is are was were be been being not also very openly proudly devout practising practicing "
+    "lifelong life long proud recently now still actually really both half part and identify identifies as "
+    "have has had got get diagnosed with from suffer suffers suffering living live born raised on taking take "
+    "started stopped".split()
+)
+TIGHT_ANCHORS = FIRST_PERSON | THIRD_PERSON | frozenset({"they", "their", "am"})
+_COPULAS = frozenset({"is", "was", "are", "were", "am", "been", "identifies", "identify"})
+_GENERIC_DETERMINERS = frozenset({"a", "an", "any", "every", "each", "some", "no"})
+_POSSESSIVES = frozenset({"my", "our", "his", "her", "their"})
+
+
+@dataclass(frozen=True, slots=True)
+class Anchoring:
+    window_before: int = 10  # words
+    window_after: int = 6
+    extra_anchors: frozenset[str] = frozenset()
+    # TRIGGER terms: entity type -> words of which one must be within the window, either side.
+    triggers: tuple[tuple[str, frozenset[str]], ...] = ()
+    # entity type -> words that, anywhere in the sentence, make it about something else ("SQL union").
+    vetoes: tuple[tuple[str, frozenset[str]], ...] = ()
+
+    def triggers_of(self, entity_type: str) -> frozenset[str]:
+        return next((words for t, words in self.triggers if t == entity_type), frozenset())
+
+    def vetoes_of(self, entity_type: str) -> frozenset[str]:
+        return next((words for t, words in self.vetoes if t == entity_type), frozenset())
+
+
+def sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences (and clauses set off by ";", ":" or a dash)."""
+    bounds = []
+    start = 0
+    for end in _SENTENCE_END.finditer(text):
+        bounds.append((start, end.end()))
+        start = end.end()
+    bounds.append((start, len(text)))
+    return bounds
+
+
+def is_about_a_person(
+    tokens: list[tuple[str, int, int]],
+    hit: Hit,
+    sentence: tuple[int, int],
+    anchoring: Anchoring,
+    person_spans: Iterable[tuple[int, int]] = (),
+) -> bool:
+    """Whether the hit's sentence ties it to a person (see the module docstring)."""
+    lo, hi = sentence
+    vetoes = anchoring.vetoes_of(hit.term.entity_type)
+    if vetoes and any(word in vetoes for word, w_start, _ in tokens if lo <= w_start < hi):
+        return False
+    if hit.term.mode == TIGHT:
+        return _tight_anchor(tokens, hit, lo)
+    if hit.term.mode == COPULA:
+        return _copula_anchor(tokens, hit, lo)
+    if hit.term.mode == TRIGGER and not _has_trigger(tokens, hit, sentence, anchoring):
+        return False
+    anchors = FIRST_PERSON | THIRD_PERSON | RELATIONS | CLINICAL_LABELS | anchoring.extra_anchors
+    start = max(0, hit.first - anchoring.window_before)
+    # Before the term: the nearest anchor, with no learning word between it and the term.
+    for k in range(hit.first - 1, start - 1, -1):
+        word, w_start, _ = tokens[k]
+        if w_start < lo:
+            break
+        if word in LEARNING_WORDS:
+            return False
+        if word in anchors and not (k > 0 and tokens[k - 1][0] in _GENERIC_DETERMINERS):
+            return True
+    # After the term, a possessive relation: "diabetes runs in my family", "insulin for my daughter".
+    for k in range(hit.last + 1, min(len(tokens) - 1, hit.last + 1 + anchoring.window_after)):
+        word, _, w_end = tokens[k]
+        if w_end > hi:
+            break
+        if word in _POSSESSIVES and tokens[k + 1][0] in RELATIONS:
+            return True
+    # A named person in the same sentence ("Patient Matteo Bianchi, 54, presents with ...").
+    term_start = tokens[hit.first][1]
+    return any(lo <= p_start < hi and abs(p_start - term_start) < 120 for p_start, _ in person_spans)
+
+
+def _tight_anchor(tokens: list[tuple[str, int, int]], hit: Hit, sentence_start: int) -> bool:
+    """An anchor right before the term: "I'm Black", "as a Roma woman", "my stroke", "my wife is Jewish"."""
+    copula = False
+    for k in range(hit.first - 1, max(-1, hit.first - 5), -1):
+        word, w_start, _ = tokens[k]
+        if w_start < sentence_start:
+            return False
+        if word == "as":  # "as a Roma woman", not "such as Muslims"
+            return k + 1 < len(tokens) and tokens[k + 1][0] in ("a", "an") and (
+                k == 0 or tokens[k - 1][0] not in ("such", "well", "same"))
+        if word in TIGHT_ANCHORS:
+            return True
+        if word in RELATIONS:  # "my wife is Jewish", not "my colleague Christian"
+            return copula
+        if word not in TIGHT_FILLERS:
+            return False
+        copula = copula or word in _COPULAS
+    return False
+
+
+def _copula_anchor(tokens: list[tuple[str, int, int]], hit: Hit, sentence_start: int) -> bool:
+    """ "I'm bi", "she is openly gay", "as a Black woman"."""
+    for k in range(hit.first - 1, max(-1, hit.first - 4), -1):
+        word, w_start, _ = tokens[k]
+        if w_start < sentence_start:
+            return False
+        if word == "as":
+            return k + 1 < len(tokens) and tokens[k + 1][0] in ("a", "an") and (
+                k == 0 or tokens[k - 1][0] not in ("such", "well", "same"))
+        if word in COPULA_ANCHORS:
+            # "is" and "was" need a person before them: "she is", "my wife is", not "what is".
+            if word in ("is", "was", "are", "were", "being") and not (
+                    k > 0 and (tokens[k - 1][0] in TIGHT_ANCHORS | RELATIONS | {"they", "i"})):
+                return False
+            return True
+        if word not in ("a", "an", "not", "also", "openly", "proudly", "very", "actually", "half", "now"):
+            return False
+    return False
+
+
+def _has_trigger(tokens: list[tuple[str, int, int]], hit: Hit, sentence: tuple[int, int],
+                 anchoring: Anchoring) -> bool:
+    wanted = anchoring.triggers_of(hit.term.entity_type)
+    lo, hi = sentence
+    for k in range(max(0, hit.first - anchoring.window_before), min(len(tokens), hit.last + 1 + anchoring.window_after)):
+        word, w_start, w_end = tokens[k]
+        if lo <= w_start and w_end <= hi and (k < hit.first or k > hit.last) and word in wanted:
+            return True
+    return False
+
+
+def term_table(entity_type: str, mode: str, terms: str) -> list[tuple[str, str, str]]:
+    """Terms separated by ';' or new lines, as (entity_type, mode, term) rows."""
+    return [(entity_type, mode, t.strip()) for t in re.split(r"[;\n]", terms) if t.strip()]
+
+
+def person_spans_from(nlp_artifacts) -> list[tuple[int, int]]:
+    """Character spans of spaCy's PERSON entities, if the artifacts carry any."""
+    entities = getattr(nlp_artifacts, "entities", None) or []
+    return [(e.start_char, e.end_char) for e in entities if getattr(e, "label_", "") == "PERSON"]
+
+
+def build_hits_by_sentence(text: str, lexicon: Lexicon, anchoring: Anchoring, nlp_artifacts=None,
+                           stopwords: frozenset[str] = frozenset()) -> Iterator[tuple[Hit, int, int]]:
+    """Hits that are about a person, with their character spans; at most one per word."""
+    tokens = words(text)
+    if not tokens:
+        return
+    sentences = sentence_bounds(text)
+    persons = person_spans_from(nlp_artifacts)
+    s_index = 0
+    i = 0
+    while i < len(tokens):
+        chosen = None
+        for hit in lexicon.candidates(tokens, i, stopwords):
+            start, end = tokens[hit.first][1], tokens[hit.last][2]
+            if hit.term.cased and not text[start].isupper():
+                continue
+            while s_index < len(sentences) - 1 and sentences[s_index][1] <= start:
+                s_index += 1
+            if is_about_a_person(tokens, hit, sentences[s_index], anchoring, persons):
+                chosen = (hit, start, end)
+                break
+        if chosen is None:
+            i += 1
+            continue
+        yield chosen
+        i = chosen[0].last + 1
+
+
+class LexiconRecognizer(EntityRecognizer):
+    """Base of the lexicon recognizers: class-level TERMS, ANCHORING, STOPWORDS and SCORE.
+
+    Findings carry IS_SCORE_ENHANCED_BY_CONTEXT so that Presidio's context enhancer,
+    which knows nothing of our person test, does not add to their score.
+    """
+
+    ENTITIES: tuple[str, ...] = ()
+    LEXICON: Lexicon
+    ANCHORING = Anchoring()
+    STOPWORDS: frozenset[str] = frozenset()  # words one typo away from a term that are words of their own
+    SCORE = 0.65
+    FUZZY_PENALTY = 0.05
+
+    def __init__(self, supported_language: str = "en", name: str | None = None) -> None:
+        super().__init__(supported_entities=list(self.ENTITIES), name=name or type(self).__name__,
+                         supported_language=supported_language, version="1.0.0")
+
+    def load(self) -> None:
+        """Nothing to load: the lexicon is built at import."""
+
+    def analyze(self, text: str, entities: list[str] | None = None, nlp_artifacts=None) -> list[RecognizerResult]:
+        wanted = set(self.ENTITIES) & set(entities) if entities else set(self.ENTITIES)
+        if not wanted or not text:
+            return []
+        return [
+            lexicon_result(self, hit.term.entity_type, start, end,
+                           self.SCORE - (self.FUZZY_PENALTY if hit.fuzzy else 0.0),
+                           "fuzzy term" if hit.fuzzy else "term")
+            for hit, start, end in build_hits_by_sentence(text, self.LEXICON, self.ANCHORING, nlp_artifacts,
+                                                          self.STOPWORDS)
+            if hit.term.entity_type in wanted
+        ]
+
+
+def lexicon_result(recognizer: EntityRecognizer, entity_type: str, start: int, end: int, score: float,
+                   rule: str) -> RecognizerResult:
+    """A result whose score Presidio's context enhancer leaves alone (our own context test decided)."""
+    return RecognizerResult(
+        entity_type=entity_type, start=start, end=end, score=score,
+        analysis_explanation=AnalysisExplanation(
+            recognizer=recognizer.name, original_score=score, pattern_name=rule,
+            textual_explanation=f"Detected by `{recognizer.name}` ({rule}), said of a person",
+        ),
+        recognition_metadata={
+            RecognizerResult.RECOGNIZER_NAME_KEY: recognizer.name,
+            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: recognizer.id,
+            RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY: True,
+        },
+    )

@@ -1,0 +1,114 @@
+"""HEALTH_DATA (category PHI): conditions, symptoms, treatments and medicines, said of a person.
+
+"I was diagnosed with type 2 diabetes", "my daughter's insulin doses", "she has multiple
+sclerosis", "Diagnosis: acute pancreatitis" — but not "What are the symptoms of type 2
+diabetes?" or "explain how insulin works". The terms are curated lists (below); the
+person test is `_lexicon.is_about_a_person`. GDPR Art. 9(1) "data concerning health".
+
+Known gaps: conditions the lists do not name, descriptions without a term ("I can't
+stop crying at work"), non-English prose, and health data of a person stated only as a
+question about the topic ("can I drink on lamotrigine?" has no anchor but "I").
+"""
+
+from __future__ import annotations
+
+from policy.recognizers._lexicon import ANY, TIGHT, Lexicon, LexiconRecognizer, term_table
+
+HEALTH_DATA = "HEALTH_DATA"
+
+# Specific enough that a person anchor in the sentence suffices.
+CONDITIONS = """
+diabetes; diabetic; type 1 diabetes; type 2 diabetes; prediabetes; gestational diabetes; hypoglycaemia; hypoglycemia
+cancer; tumour; tumor; leukaemia; leukemia; lymphoma; melanoma; carcinoma; sarcoma; myeloma; metastatic; metastases
+breast cancer; prostate cancer; lung cancer; bowel cancer; colon cancer; ovarian cancer; cervical cancer
+skin cancer; brain tumour; brain tumor; terminal cancer; terminally ill; in remission
+asthma; asthmatic; copd; emphysema; bronchitis; pneumonia; tuberculosis; cystic fibrosis; sleep apnoea; sleep apnea
+epilepsy; epileptic; seizure(s); migraine(s); multiple sclerosis; parkinson; parkinson's disease; alzheimer
+alzheimer's disease; dementia; huntington; huntington's disease; motor neurone disease; cerebral palsy
+aphasia; neuropathy; fibromyalgia; chronic fatigue syndrome; long covid; me/cfs; tinnitus; vertigo; narcolepsy
+hypertension; high blood pressure; low blood pressure; heart failure; heart attack; heart disease; arrhythmia
+atrial fibrillation; angina; cardiomyopathy; blood clot; deep vein thrombosis; pulmonary embolism
+anaemia; anemia; sickle cell; haemophilia; hemophilia; thalassaemia; high cholesterol
+hiv; hiv positive; hiv-positive; aids; hepatitis; hepatitis b; hepatitis c; chlamydia; gonorrhoea; gonorrhea
+syphilis; herpes; genital warts; hpv; sti
+mumps; tonsillitis; strep throat; sinusitis; uti; urinary tract infection; kidney infection; sepsis
+lyme disease; malaria; mrsa; meningitis; glandular fever; mononucleosis
+crohn; crohn's disease; colitis; ulcerative colitis; ibs; irritable bowel syndrome; coeliac; celiac
+coeliac disease; celiac disease; gastritis; acid reflux; gerd; ulcer; stomach ulcer; pancreatitis; gallstones
+appendicitis; hernia; haemorrhoids; hemorrhoids; diverticulitis; cirrhosis; fatty liver; kidney disease
+kidney failure; kidney stones; renal failure; dialysis
+arthritis; rheumatoid arthritis; osteoarthritis; osteoporosis; lupus; psoriasis; eczema; gout; scoliosis
+endometriosis; pcos; polycystic ovary syndrome; infertility; infertile; miscarriage; stillbirth; ectopic pregnancy
+pregnant; pregnancy; weeks pregnant; morning sickness; menopause; perimenopause; erectile dysfunction
+hypothyroidism; hyperthyroidism; thyroid; hashimoto; graves disease; addison; cushing
+depression; depressed; clinical depression; postnatal depression; postpartum depression; anxiety; anxiety disorder
+generalised anxiety disorder; panic attack(s); panic disorder; ptsd; post-traumatic stress; ocd; bipolar
+bipolar disorder; schizophrenia; schizophrenic; psychosis; psychotic; personality disorder; bpd; adhd
+autism; autistic; asperger; asperger's; dyslexia; dyslexic; dyspraxia; dyscalculia; tourette; tourettes
+eating disorder; anorexia; anorexic; bulimia; bulimic; binge eating; self-harm; self-harming; self harm
+suicidal; suicide attempt; suicidal thoughts; burnout; insomnia; nervous breakdown
+alcoholism; alcoholic; alcohol dependence; alcohol addiction; drug addiction; opioid addiction
+heroin addiction; relapse; relapsed; recovering addict; in recovery; sober; sobriety; withdrawal symptoms
+hard of hearing; hearing loss; hearing aid(s); partially sighted; visually impaired; glaucoma
+cataract(s); macular degeneration; colour blind; color blind; wheelchair; wheelchair user; paralysed; paralyzed
+paraplegic; quadriplegic; amputee; amputation; disability; learning disability; chronic pain
+allergic; allergy; allergies; anaphylaxis; anaphylactic; nut allergy; peanut allergy; lactose intolerant
+concussion; broken leg; broken arm; fracture; fractured; torn acl; slipped disc; herniated disc; whiplash
+obese; obesity; morbidly obese
+mini stroke; brain injury; traumatic brain injury; aneurysm; chest pain; shortness of breath
+sickle cell disease; down syndrome; down's syndrome; spina bifida; muscular dystrophy; rare disease
+"""
+
+TREATMENTS = """
+chemo; chemotherapy; radiotherapy; radiation therapy; immunotherapy; mastectomy; lumpectomy; hysterectomy
+vasectomy; c-section; caesarean; cesarean; ivf; fertility treatment; egg freezing; iui; abortion
+transplant; kidney transplant; liver transplant; bypass surgery; heart surgery; knee replacement; hip replacement
+operation; biopsy; colonoscopy; endoscopy; mri scan; ct scan; pet scan; mammogram; smear test
+blood test; blood tests; blood test results; biopsy results; hba1c; blood sugar; glucose level(s)
+cholesterol level(s); viral load; cd4 count; psa level; blood pressure reading
+therapy; therapist; psychotherapy; psychotherapist; counselling; counseling; counsellor; counselor; cbt
+psychiatrist; psychologist; psychiatric; psychiatric ward; sectioned; rehab; rehabilitation
+physiotherapy; physio; occupational therapy; speech therapy; hospice; palliative care; end of life care
+cpap; cpap machine; inhaler; insulin pump; glucose monitor; epipen; stoma; colostomy; catheter; hearing implant
+cochlear implant; prosthetic; prosthesis; crutches; sick note; fit note; signed off sick; sick leave
+medication; medications; meds; prescription; prescribed; antidepressant(s); antibiotics; antipsychotic(s)
+painkiller(s); sleeping pills; birth control; contraceptive pill; the pill; morning after pill; hrt
+hormone therapy; hormone replacement therapy; testosterone; oestrogen; estrogen; puberty blockers
+antiretroviral(s); methadone; buprenorphine; subutex; suboxone; naloxone; insulin; metformin; ozempic; wegovy
+semaglutide; mounjaro; tirzepatide; sertraline; zoloft; fluoxetine; prozac; citalopram; escitalopram; lexapro
+paroxetine; venlafaxine; effexor; duloxetine; cymbalta; mirtazapine; bupropion; wellbutrin; trazodone
+amitriptyline; lamotrigine; lamictal; quetiapine; seroquel; olanzapine; risperidone; aripiprazole
+abilify; clozapine; haloperidol; valproate; sodium valproate; depakote; carbamazepine; levetiracetam; keppra
+topiramate; gabapentin; pregabalin; lyrica; diazepam; valium; lorazepam; ativan; alprazolam; xanax
+clonazepam; zolpidem; zopiclone; melatonin; methylphenidate; ritalin; concerta; adderall; vyvanse
+lisdexamfetamine; atomoxetine; levothyroxine; thyroxine; prednisone; prednisolone; hydrocortisone
+methotrexate; humira; adalimumab; infliximab; biologics; tamoxifen; herceptin; letrozole; warfarin
+apixaban; eliquis; rivaroxaban; xarelto; clopidogrel; statins; atorvastatin; simvastatin; lisinopril
+ramipril; amlodipine; losartan; bisoprolol; metoprolol; propranolol; beta blockers; furosemide
+omeprazole; lansoprazole; salbutamol; ventolin; tramadol; codeine; oxycodone; morphine; fentanyl
+co-codamol; naproxen; isotretinoin; accutane; finasteride; sildenafil; viagra; truvada; descovy
+"""
+
+# English words one typo away from a term (found with the spaCy model's vocabulary): never typos.
+HEALTH_TYPO_STOPWORDS = frozenset("operations addition".split())
+
+# Words with an everyday sense: only right after "I'm", "my", "she is", ...
+AMBIGUOUS = """
+ill; unwell; diagnosed; infected; mental health; mental illness; heart condition; illness; disease; cold
+fever; headache(s); surgery; operation; stroke; deaf; blind; registered blind; legally blind; disabled
+lithium; pacemaker; shingles; measles; chickenpox; covid; covid-19; coronavirus; flu; influenza; prep
+addiction; addicted; off sick
+"""
+
+
+class HealthDataRecognizer(LexiconRecognizer):
+    """HEALTH_DATA: conditions, treatments and medicines of a person (see the module docstring)."""
+
+    ENTITIES = (HEALTH_DATA,)
+    LEXICON = Lexicon(
+        term_table(HEALTH_DATA, ANY, CONDITIONS)
+        + term_table(HEALTH_DATA, ANY, TREATMENTS)
+        + term_table(HEALTH_DATA, TIGHT, AMBIGUOUS)
+    )
+    STOPWORDS = HEALTH_TYPO_STOPWORDS
+    SCORE = 0.65

@@ -1,0 +1,176 @@
+"""GDPR Art. 9 special categories (and Art. 10 criminal records) in words, said of a person.
+
+Entity types, all of category SPECIAL:
+    RELIGION            "I'm Muslim", "I converted to Buddhism", "my wife is Jewish"
+    ETHNIC_ORIGIN       "I'm Black", "as a Roma woman", "I'm of Turkish descent"
+    SEXUAL_ORIENTATION  orientation, gender identity and sex life: "I'm gay", "I'm transgender",
+                        "we are in an open relationship"
+    POLITICAL_OPINION   "I voted for the AfD", "I'm a member of the Labour Party", "I'm a socialist"
+    TRADE_UNION         "I joined the GMB union", "I'm a union rep"
+    GENETIC_DATA        "my BRCA1 test came back positive", "my 23andMe results"
+    CRIMINAL_RECORD     "I served 18 months in prison", "I have a criminal record" (Art. 10)
+
+Each needs a person anchor (see `_lexicon`); words with an everyday sense ("Black",
+"gay", "bi", "union", "party") need it right before them or a trigger word near them
+("voted", "joined", "member"), so "How does the AfD's polling compare with the CDU's?",
+"What is the BRCA1 gene?" and "Ask Unite to ..." stay clean. spaCy's NRP entity
+("Muslim", "German") stays QUASI: nationalities are not special data, and religion and
+politics are this recognizer's job.
+
+Known gaps: beliefs stated without a listed term, parties and unions not listed, and
+non-English prose.
+"""
+
+from __future__ import annotations
+
+from policy.recognizers._lexicon import (
+    ANY,
+    COPULA,
+    TIGHT,
+    TRIGGER,
+    Anchoring,
+    Lexicon,
+    LexiconRecognizer,
+    term_table,
+)
+
+RELIGION = "RELIGION"
+ETHNIC_ORIGIN = "ETHNIC_ORIGIN"
+SEXUAL_ORIENTATION = "SEXUAL_ORIENTATION"
+POLITICAL_OPINION = "POLITICAL_OPINION"
+TRADE_UNION = "TRADE_UNION"
+GENETIC_DATA = "GENETIC_DATA"
+CRIMINAL_RECORD = "CRIMINAL_RECORD"
+SPECIAL_CATEGORY_ENTITY_TYPES = (RELIGION, ETHNIC_ORIGIN, SEXUAL_ORIENTATION, POLITICAL_OPINION, TRADE_UNION,
+                                 GENETIC_DATA, CRIMINAL_RECORD)
+
+RELIGION_TIGHT = """
+muslim; moslem; jewish; jew; christian; catholic; roman catholic; protestant; hindu; sikh; buddhist; atheist
+agnostic; mormon; jehovah's witness; jehovah's witnesses; orthodox jew; orthodox christian; greek orthodox
+russian orthodox; evangelical; evangelical christian; born-again christian; quaker; pagan; wiccan; baptist
+methodist; anglican; lutheran; presbyterian; pentecostal; shia; sunni; shiite; alevi; druze; bahai; bahá'í
+zoroastrian; rastafarian; scientologist; practising muslim; practising catholic
+"""
+RELIGION_ANY = """
+converted to islam; converted to christianity; converted to judaism; converted to buddhism; converted to hinduism
+converted to catholicism; convert to islam; convert to judaism; left the church; left islam; my faith; our faith
+fasting for ramadan; observe ramadan; observing ramadan; keep kosher; keeping kosher; eat halal; only eat halal
+wear a hijab; wear the hijab; wearing a hijab; wear a headscarf; wear a turban; wear a kippah; my church
+my mosque; my synagogue; my temple; my gurdwara; go to church; go to mosque; go to synagogue; attend church
+attend mosque; attend synagogue; bar mitzvah; bat mitzvah; baptised; baptized; my religion; my beliefs
+"""
+ETHNIC_COPULA = """
+Black; Asian; Roma; Romani; Gypsy; Sinti; Latino; Latina; Latinx; Hispanic; Arab; Kurdish; Kurd; Berber
+Indigenous; Aboriginal; Inuit; Maori; Māori; biracial; mixed race; mixed-race
+black british; british asian; south asian; east asian; african american; afro-caribbean; native american
+first nations; person of colour; person of color; woman of colour; woman of color; man of colour; man of color
+irish traveller
+"""
+ETHNIC_ANY = """
+ethnic origin; ethnicity; ethnic background; ethnic minority; my heritage; my ancestry; of turkish descent
+of african descent; of asian descent; of arab descent; of jewish descent; of roma descent; of indian descent
+of pakistani descent; of moroccan descent; of caribbean descent; of mixed descent; racial background
+"""
+SEXUALITY_COPULA = """
+gay; lesbian; bisexual; bi; queer; homosexual; pansexual; asexual; aromantic; transgender; trans; non-binary
+nonbinary; genderqueer; genderfluid; gender fluid; intersex; trans woman; trans man; two-spirit; closeted
+in the closet; polyamorous; lgbt; lgbtq; lgbtq+; lgbtqia
+"""
+SEXUALITY_ANY = """
+came out as; coming out as; come out as; came out to my; come out to my; coming out to my; open relationship
+same-sex partner; same sex partner; same-sex relationship; my boyfriend and i are both; my husband and i are both
+gender transition; transitioning genders; medical transition; gender reassignment; gender-affirming
+gender affirming; sex change; my sex life; our sex life; my sexuality; my sexual orientation; my gender identity
+my pronouns; dead name; deadname; sex worker
+"""
+POLITICS_TRIGGERED = """
+afd; cdu; csu; spd; fdp; die linke; linke; bsw; die grünen; grünen; greens; green party; labour; labour party
+conservatives; conservative party; tories; tory party; lib dems; liberal democrats; reform uk; snp; plaid cymru
+sinn fein; sinn féin; fianna fail; fianna fáil; fine gael; dup; rassemblement national; front national
+la france insoumise; lfi; les républicains; reconquête; lega; fratelli d'italia; partito democratico; m5s
+movimento 5 stelle; five star movement; forza italia; pvv; vvd; d66; groenlinks; pvda; bbb; pis; law and justice
+civic platform; konfederacja; vox; psoe; podemos; sumar; partido popular; fidesz; fpö; övp; vlaams belang; n-va
+democrats; republicans; democratic party; republican party; the party; party; trump; biden; le pen
+macron
+"""
+POLITICS_TIGHT = """
+communist; socialist; social democrat; marxist; leftist; left-wing; right-wing; far-right; far-left; centrist
+nationalist; libertarian; anarchist; conservative voter; labour voter; labour supporter; tory voter; green voter
+afd voter; trump supporter; maga; brexiteer; remainer; leave voter; remain voter; party member; zionist
+anti-zionist; pro-life; pro-choice; activist; political activist
+"""
+POLITICS_ANY = """
+voted for; vote for; voting for; voted leave; voted remain; member of the party; party membership; my politics; my political views
+my political beliefs; political opinion; canvassing for; canvassed for; campaigning for; donated to the
+"""
+UNION_TRIGGERED = """
+union; trade union; labour union; gmb; unite; unison; usdaw; rmt; aslef; cwu; nasuwt; rcn; bma; ucu
+ver.di; verdi; ig metall; gew; dgb; cgt; cfdt; force ouvrière; unsa; cgil; cisl; uil; fnv; cnv; ccoo; ugt
+solidarność; solidarnosc; teamsters; uaw; afl-cio; seiu; afscme
+"""
+UNION_ANY = """
+union member; union membership; union rep; union representative; shop steward; union dues; union subs
+joined the union; join the union; joining the union; unionised; unionized; unionise; unionize; going on strike
+on strike
+"""
+GENETIC_ANY = """
+brca; brca1; brca2; brca1 positive; brca2 positive; genetic test; genetic tests; genetic testing
+genetic test results; dna test; dna results; 23andme; ancestrydna; carrier of; gene mutation; genetic mutation
+mutation carrier; huntington's gene; genome sequencing; whole genome; genetic disorder; genetic condition
+hereditary condition; apoe4; lynch syndrome; mthfr; genotype
+"""
+CRIMINAL_ANY = """
+criminal record; criminal records; criminal conviction(s); convicted; convicted of; in prison; in jail; out of prison
+prison sentence; jail time; served time; did time; suspended sentence; community service; on probation
+on parole; probation officer; parole officer; arrested; got arrested; was arrested; charged with; pleaded guilty
+found guilty; drink driving; drunk driving; dui; dwi; sex offender; ex-offender; ex-con; released from prison
+police caution; criminal charges; restraining order; electronic tag
+"""
+CRIMINAL_TIGHT = """
+conviction; convictions; spent conviction; offence; offense; caution
+"""
+
+_POLITICAL_TRIGGERS = frozenset(
+    "vote votes voted voting voter voters support supporter supporters supported member members membership joined "
+    "canvass canvassing canvassed campaign campaigning campaigned donate donated donating activist "
+    "ballot elect".split()
+)
+_UNION_TRIGGERS = frozenset(
+    "joined member members membership rep representative steward dues subs organiser organizer "
+    "organising organizing strike striking".split()
+)
+
+_CODE_WORDS = frozenset(
+    "sql query queries select table tables column columns type types typescript struct enum set sets rust python "
+    "postgres mysql dataframe pandas api sdk library package third".split()
+)
+
+
+class SpecialCategoryRecognizer(LexiconRecognizer):
+    """Art. 9 special categories and Art. 10 criminal records said of a person (see the module docstring)."""
+
+    ENTITIES = SPECIAL_CATEGORY_ENTITY_TYPES
+    LEXICON = Lexicon(
+        term_table(RELIGION, TIGHT, RELIGION_TIGHT)
+        + term_table(RELIGION, ANY, RELIGION_ANY)
+        + term_table(ETHNIC_ORIGIN, COPULA, ETHNIC_COPULA)
+        + term_table(ETHNIC_ORIGIN, ANY, ETHNIC_ANY)
+        + term_table(SEXUAL_ORIENTATION, COPULA, SEXUALITY_COPULA)
+        + term_table(SEXUAL_ORIENTATION, ANY, SEXUALITY_ANY)
+        + term_table(POLITICAL_OPINION, TRIGGER, POLITICS_TRIGGERED)
+        + term_table(POLITICAL_OPINION, TIGHT, POLITICS_TIGHT)
+        + term_table(POLITICAL_OPINION, ANY, POLITICS_ANY)
+        + term_table(TRADE_UNION, TRIGGER, UNION_TRIGGERED)
+        + term_table(TRADE_UNION, ANY, UNION_ANY)
+        + term_table(GENETIC_DATA, ANY, GENETIC_ANY)
+        + term_table(CRIMINAL_RECORD, ANY, CRIMINAL_ANY)
+        + term_table(CRIMINAL_RECORD, TIGHT, CRIMINAL_TIGHT)
+    )
+    ANCHORING = Anchoring(
+        triggers=((POLITICAL_OPINION, _POLITICAL_TRIGGERS), (TRADE_UNION, _UNION_TRIGGERS)),
+        # "union" of SQL, sets and types; "party" of software ("third-party").
+        vetoes=((TRADE_UNION, _CODE_WORDS), (POLITICAL_OPINION, _CODE_WORDS)),
+    )
+    # English words one typo away from a term: never typos.
+    STOPWORDS = frozenset("christians catholics".split())
+    SCORE = 0.65
