@@ -10,6 +10,7 @@ kind and carries no category of the configured floor.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -144,6 +145,8 @@ def check_result(
         raise InvalidDecisionError(f"{DECISION_RULE} is undefined for this input")
     if not isinstance(result, Mapping):
         raise InvalidDecisionError(f"{DECISION_RULE} must be an object, got {type(result).__name__}")
+    if not is_json_document(result):
+        raise InvalidDecisionError(f"{DECISION_RULE} must be a JSON document (objects with string keys)")
     try:
         action = Action(result.get("action"))
     except ValueError:
@@ -173,7 +176,11 @@ def check_result(
         raise InvalidDecisionError(f"{action} names self-hosted target {target_name!r}")
     if action is Action.REDACT and not redact:
         raise InvalidDecisionError("a redact decision lists no entity types to redact")
-    kept = {f.category for f in findings if f.entity_type not in redact}
+    if action is Action.ALLOW_EXTERNAL and redact:
+        # Only a redact decision is redacted: a list here would be ignored, not applied.
+        raise InvalidDecisionError("an allow_external decision redacts nothing; use action redact")
+    removed = set(redact) if action is Action.REDACT else set()
+    kept = {f.category for f in findings if f.entity_type not in removed}
     leaking = sorted(kept & floor_categories)
     if leaking:
         raise InvalidDecisionError(
@@ -181,6 +188,15 @@ def check_result(
             "which the configured floor keeps inside"
         )
     return Verdict(action, target, tuple(reasons), redact=tuple(sorted(set(redact))))
+
+
+def is_json_document(value: Any) -> bool:
+    """True when `value` is plain JSON: what the audit log can record. Rego allows non-string keys."""
+    try:
+        json.dumps(value, sort_keys=True, allow_nan=False)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def fallback(

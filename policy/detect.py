@@ -259,16 +259,25 @@ def _digest(text: str) -> bytes:
 
 
 class _PresidioLogGate(logging.Filter):
-    """Sits on Presidio's loggers: drops their DEBUG and INFO records, which quote the text
-    being analysed ("Context list is: …"), and notes each regex pattern Presidio skipped
-    after a timeout, which it otherwise only logs as a warning."""
+    """Sits on Presidio's loggers, which quote the text they analyse at every level
+    ("Context list is: …" at DEBUG, "Failed to validate text …" at ERROR).
+
+    DEBUG and INFO records are dropped; a WARNING or worse keeps its level and origin but
+    loses its message, arguments and traceback. It also notes each regex pattern Presidio
+    skipped after a timeout, which Presidio otherwise only logs.
+    """
 
     skipped = threading.local()
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.msg, str) and record.msg.startswith("Regex pattern '%s' timed out"):
             self.skipped.count = getattr(self.skipped, "count", 0) + 1
-        return record.levelno >= logging.WARNING
+        if record.levelno < logging.WARNING:
+            return False
+        record.msg = f"{record.levelname} in {record.module}.{record.funcName} (message withheld: it may quote the text)"
+        record.args = None
+        record.exc_info = record.exc_text = record.stack_info = None
+        return True
 
     @classmethod
     def take_skipped(cls) -> int:

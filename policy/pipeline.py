@@ -33,6 +33,7 @@ from policy.decision import (
     build_input,
     check_result,
     fallback,
+    is_json_document,
     targets_from_data,
 )
 from policy.detect import Detector, Finding, Message
@@ -173,6 +174,8 @@ class Pipeline:
                 failure = (exc.code, f"{exc.code}: {exc}")
             except Exception as exc:  # noqa: BLE001
                 failure = ("policy_error", f"policy_error: {type(exc).__name__}")
+            if not is_json_document(policy_result):
+                policy_result = None  # refused above; the audit log records only plain JSON
         if failure is not None:
             verdict = fallback(*failure, targets=policy.targets, fallback_target=self._fallback_target)
         decided = time.perf_counter()

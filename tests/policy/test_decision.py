@@ -55,6 +55,10 @@ def test_valid_results(result, findings, expected):
         pytest.param({"action": "deny", "target": "hosted-us"}, [], "names no target", id="deny-with-target"),
         pytest.param({"action": "allow_external", "target": "hosted-us", "reasons": "x"}, [], "reasons must be",
                      id="reasons-not-list"),
+        pytest.param({"action": "allow_external", "target": "hosted-us", "redact": ["CREDIT_CARD"]}, [CARD],
+                     "redacts nothing", id="allow-external-with-a-redact-list-is-not-redacted"),
+        pytest.param({"action": "allow_external", "target": "hosted-us", "extra": {1: "a", "b": 2}}, [],
+                     "JSON document", id="non-string-keys"),
     ],
 )
 def test_invalid_results_are_refused(result, findings, message):

@@ -206,3 +206,17 @@ def test_parser_is_off_and_findings_do_not_need_it(detector, fresh_analyzer):
 
     assert "parser" in nlp.disabled
     assert without_parser == with_parser
+
+
+def test_presidio_errors_are_logged_without_the_text(detector, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    # A Kelvin sign matches [A-Z] case-insensitively; Presidio's IBAN validator then logs the text.
+    planted = "DE89370400440532013\u212a00"
+
+    detector.detect([Message("user", f"pay to {planted} please")])
+
+    assert "ERROR in iban_recognizer.validate_result (message withheld" in caplog.text  # the record survives
+    assert planted not in caplog.text and "DE8937" not in caplog.text
+    assert all(r.exc_info is None for r in caplog.records if r.name.startswith("presidio"))

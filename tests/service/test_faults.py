@@ -95,6 +95,10 @@ POLICY_FAULTS = [
     pytest.param('decision := {"action": "redact", "target": "hosted-us", "redact": ["EMAIL_ADDRESS"]} if triggered',
                  "would carry PCI data", id="policy-redacts-something-else-and-sends-card"),
     pytest.param('decision := "allow" if triggered', "must be an object", id="not-an-object"),
+    pytest.param('decision := {"action": "allow_external", "target": "hosted-us", "redact": ["CREDIT_CARD", '
+                 '"PERSON"]} if triggered', "redacts nothing", id="allow-external-claims-a-redaction"),
+    pytest.param('decision := {"action": "allow_external", "target": "hosted-us", "x": {1: "a", "b": 2}} '
+                 "if triggered", "JSON document", id="result-the-audit-log-cannot-record"),
 ]
 
 
