@@ -1,11 +1,14 @@
-"""OPA bundle archives: read a `.tar.gz` into a `Bundle`, and build one from a directory.
+"""Policy bundles: read one from a directory or a `.tar.gz`, and build a `.tar.gz` from a directory.
 
-    bundle.tar.gz ─▶ read_archive()  bounded gunzip ─▶ entries checked ─▶ Bundle(modules, data, revision)
+    directory     ─▶ read_directory() ─┐
+    bundle.tar.gz ─▶ read_archive()   ─┴▶ entries checked ─▶ Bundle(modules, data, revision)
     directory     ─▶ build_bundle()  sorted entries, fixed mtimes, .manifest ─▶ bundle.tar.gz (same input, same bytes)
-    load_bundle(path)                a directory (Bundle.load) or a .tar.gz (read_archive)
+    load_bundle(path)                either, by what `path` is: the one way the project loads a bundle
 
-The layout is `Bundle.load`'s: `*.rego` anywhere, `data.json` at its folder's data path,
-`.manifest` at the root. The manifest's `revision` becomes `Bundle.revision` (else the
+The layout is OPA's: `*.rego` anywhere, `data.json` at its folder's data path
+(`a/b/data.json` → `data.a.b`), `.manifest` at the root. In a directory, folders whose
+names start with "." are skipped (a Kubernetes ConfigMap mount keeps its versions in
+`..2026_…` folders behind symlinks). The manifest's `revision` becomes `Bundle.revision` (else the
 digest of modules and data, as for a directory). Its `roots`, when present, must cover
 every package and every data key, as OPA requires before it activates a bundle.
 Nothing is extracted to disk. Entry names are read as OPA reads them: `/a.rego`,
@@ -22,6 +25,7 @@ whose roots do not cover the bundle, and what we cannot honour rather than ignor
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import json
 import os
@@ -34,8 +38,9 @@ from pathlib import Path
 from typing import Any
 
 from policy.errors import PolicyLoadError
-from policy.rego import MANIFEST, Bundle, _digest, _merge_at
+from policy.rego import Bundle
 
+MANIFEST = ".manifest"
 MAX_ARCHIVE_BYTES = 16 * 1024 * 1024
 MAX_UNPACKED_BYTES = 64 * 1024 * 1024
 MAX_ENTRIES = 4096
@@ -55,10 +60,31 @@ def load_bundle(path: str | os.PathLike) -> Bundle:
     """The bundle at `path`: a bundle directory or a `.tar.gz` bundle archive."""
     path = Path(path)
     if path.is_dir():
-        return Bundle.load(path)
+        return read_directory(path)
     if path.name.endswith(ARCHIVE_SUFFIXES) and path.is_file():
         return read_archive(path)
     raise PolicyLoadError(f"policy bundle: {path} is neither a directory nor a .tar.gz bundle")
+
+
+def read_directory(root: str | os.PathLike) -> Bundle:
+    root = Path(root)
+    files: dict[str, bytes] = {}
+    total = 0
+    for folder, subfolders, names in os.walk(root):
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        for name in names:
+            path = Path(folder) / name
+            relative = path.relative_to(root).as_posix()
+            if name.startswith(".") and relative != MANIFEST:
+                continue
+            try:
+                files[relative] = path.read_bytes()
+            except OSError as exc:
+                raise PolicyLoadError(f"policy bundle: cannot read {path}: {exc.strerror}") from exc
+            total += len(files[relative])
+            if len(files) > MAX_ENTRIES or total > MAX_UNPACKED_BYTES:
+                raise PolicyLoadError(f"policy bundle: {root} holds over {MAX_ENTRIES} files or {MAX_UNPACKED_BYTES} bytes")
+    return _bundle_from_files(files, str(root))
 
 
 def read_archive(path: str | os.PathLike) -> Bundle:
@@ -90,7 +116,7 @@ def build_bundle(directory: str | os.PathLike, output: str | os.PathLike, revisi
     output = Path(output)
     if not output.name.endswith(ARCHIVE_SUFFIXES):
         raise PolicyLoadError(f"policy bundle: output {output} must end in .tar.gz")
-    source = Bundle.load(directory)
+    source = read_directory(directory)
     revision = revision if revision is not None else _digest(list(source.modules), source.data)
     if not revision.strip():
         raise PolicyLoadError("policy bundle: the revision must not be empty")
@@ -234,8 +260,30 @@ def _package_paths(modules: Iterable[tuple[str, str]]) -> list[tuple[str, ...]]:
 
 
 def _sort_key(path: str) -> tuple[str, ...]:
-    # The order of Bundle.load (Path parts), so that a directory and its archive digest alike.
+    # By path parts, so that a directory and its archive digest alike.
     return tuple(path.split("/"))
+
+
+def _merge_at(data: dict[str, Any], parts: tuple[str, ...], value: Any, source: str) -> None:
+    node = data
+    for part in parts:
+        node = node.setdefault(part, {})
+        if not isinstance(node, dict):
+            raise PolicyLoadError(f"policy bundle: {source} conflicts with data at {'.'.join(parts)}")
+    if not isinstance(value, dict):
+        raise PolicyLoadError(f"policy bundle: {source} must hold a JSON object")
+    for key, item in value.items():
+        if key in node:
+            raise PolicyLoadError(f"policy bundle: {source} redefines data key {key!r}")
+        node[key] = item
+
+
+def _digest(modules: list[tuple[str, str]] | tuple[tuple[str, str], ...], data: Mapping[str, Any]) -> str:
+    digest = hashlib.sha256()
+    for path, source in modules:
+        digest.update(f"{path}\0{source}\0".encode())
+    digest.update(json.dumps(data, sort_keys=True, separators=(",", ":")).encode())
+    return "sha256:" + digest.hexdigest()[:16]
 
 
 def _text(raw: bytes, where: str) -> str:

@@ -102,6 +102,9 @@ class OpaDataApi:
         client = getattr(self._local, "client", None)
         if client is None:
             client = OpaClient(host=self._host, port=self._port, ssl=self._ssl, retries=0, timeout=self.timeout_s)
+            # Only the configured OPA: no proxy from the environment, no redirect elsewhere.
+            client._session.trust_env = False
+            client._session.max_redirects = 0
             self._local.client = client
             with self._clients_lock:
                 self._clients.append(client)
@@ -131,10 +134,16 @@ class RemoteOpaPolicy:
     @classmethod
     def connect(cls, api: OpaDataApi, *, revision: str | None = None) -> RemoteOpaPolicy:
         """Read the targets and the revision OPA serves; raises PolicyLoadError."""
-        targets = api.get(TARGETS_PATH, error=PolicyLoadError)
+        for _ in range(3):
+            # The revision is read on both sides of the targets, so the targets belong to it.
+            bundle, served = served_bundle(api)
+            targets = api.get(TARGETS_PATH, error=PolicyLoadError)
+            if served_bundle(api) == (bundle, served):
+                break
+        else:
+            raise PolicyLoadError(f"OPA at {api.url} kept changing its bundle revision while being read")
         if not isinstance(targets, Mapping) or not targets:
             raise PolicyLoadError(f"OPA at {api.url} has no data.residency.targets object")
-        bundle, served = served_bundle(api)
         if bundle is None:
             if not revision:
                 raise PolicyLoadError(

@@ -1,6 +1,6 @@
 """Rego bundles and the embedded engine adapter.
 
-    Bundle.load(dir) ─▶ modules + data + revision ─▶ RegoEngine(bundle)
+    policy.bundles.load_bundle(path) ─▶ Bundle ─▶ RegoEngine(bundle)
                                                         ├─ evaluate(rule, input)   one call per decision
                                                         └─ run_tests()             every `test_*` rule
 
@@ -13,60 +13,32 @@ here only: this module is the adapter another engine (celine-regorus, regopy) wo
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from policy.errors import PolicyEvaluationError, PolicyLoadError
 
-# Rust backtraces would be appended to every error message.
-os.environ.setdefault("RUST_BACKTRACE", "0")
+# A set RUST_BACKTRACE (some machines set it to 1) appends a Rust backtrace to every
+# error message regorus raises; it must be 0 before regorus is imported.
 os.environ["RUST_BACKTRACE"] = "0"
 
 import regorus  # noqa: E402
 
-MANIFEST = ".manifest"
 _ENGINES_PER_THREAD = 4
 
 
 @dataclass(frozen=True)
 class Bundle:
-    """A policy bundle: Rego modules, the data document and a revision.
-
-    The layout is OPA's: `*.rego` anywhere below the root, and `data.json` files whose
-    content lands at the data path of their folder (`a/b/data.json` → `data.a.b`).
-    The revision is the `.manifest`'s when it has one, else a digest of modules and data.
-    """
+    """A policy bundle: Rego modules, the data document and a revision (policy.bundles loads them)."""
 
     modules: tuple[tuple[str, str], ...]  # (path relative to the root, source)
     data: Mapping[str, Any]
     revision: str
-
-    @classmethod
-    def load(cls, root: str | os.PathLike) -> Bundle:
-        root = Path(root)
-        if not root.is_dir():
-            raise PolicyLoadError(f"policy bundle: not a directory: {root}")
-        modules = []
-        data: dict[str, Any] = {}
-        for path in sorted(root.rglob("*")):
-            relative = path.relative_to(root).as_posix()
-            if path.suffix == ".rego" and path.is_file():
-                modules.append((relative, _read_text(path)))
-            elif path.name == "data.json" and path.is_file():
-                _merge_at(data, path.parent.relative_to(root).parts, _read_json(path), relative)
-        if not modules:
-            raise PolicyLoadError(f"policy bundle: no .rego files under {root}")
-        manifest_path = root / MANIFEST
-        manifest = _read_json(manifest_path) if manifest_path.is_file() else {}
-        revision = manifest.get("revision") or _digest(modules, data)
-        return cls(modules=tuple(modules), data=data, revision=str(revision))
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,42 +159,6 @@ def _ref_text(ref: Mapping[str, Any]) -> str:
     if "RefDot" in ref:
         return f"{_ref_text(ref['RefDot']['refr'])}.{ref['RefDot']['field'][1]}"
     raise PolicyLoadError(f"unsupported package path in AST: {sorted(ref)}")
-
-
-def _merge_at(data: dict[str, Any], parts: tuple[str, ...], value: Any, source: str) -> None:
-    node = data
-    for part in parts:
-        node = node.setdefault(part, {})
-        if not isinstance(node, dict):
-            raise PolicyLoadError(f"policy bundle: {source} conflicts with data at {'.'.join(parts)}")
-    if not isinstance(value, dict):
-        raise PolicyLoadError(f"policy bundle: {source} must hold a JSON object")
-    for key, item in value.items():
-        if key in node:
-            raise PolicyLoadError(f"policy bundle: {source} redefines data key {key!r}")
-        node[key] = item
-
-
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PolicyLoadError(f"policy bundle: cannot read {path}: {exc}") from exc
-
-
-def _read_json(path: Path) -> Any:
-    try:
-        return json.loads(_read_text(path))
-    except json.JSONDecodeError as exc:
-        raise PolicyLoadError(f"policy bundle: {path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
-
-
-def _digest(modules: list[tuple[str, str]], data: Mapping[str, Any]) -> str:
-    digest = hashlib.sha256()
-    for path, source in modules:
-        digest.update(f"{path}\0{source}\0".encode())
-    digest.update(json.dumps(data, sort_keys=True, separators=(",", ":")).encode())
-    return "sha256:" + digest.hexdigest()[:16]
 
 
 def _first_line(exc: BaseException) -> str:

@@ -38,7 +38,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
-from policy.bundles import ARCHIVE_SUFFIXES, MAX_ARCHIVE_BYTES, read_archive, read_archive_bytes
+from policy.bundles import ARCHIVE_SUFFIXES, MAX_ARCHIVE_BYTES, load_bundle, read_archive, read_archive_bytes
 from policy.contract import PolicyLike, check_contract, tenants_with_exceptions
 from policy.decision import DEFAULT_FLOOR_CATEGORIES, Target
 from policy.errors import PolicyError, PolicyLoadError
@@ -168,7 +168,7 @@ class DirectorySource(_PolledFiles):
         return tuple(sorted((str(path), _stat(path)) for path in self.root.rglob("*") if path.is_file()))
 
     def _read(self) -> Bundle:
-        return Bundle.load(self.root)
+        return load_bundle(self.root)
 
 
 class ArchiveSource(_PolledFiles):
@@ -190,6 +190,15 @@ def _stat(path: Path) -> tuple[int, int, int] | None:
     except OSError:
         return None  # gone or unreadable for now: a change like any other
     return (status.st_size, status.st_mtime_ns, status.st_ino)
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a redirect is answered as the HTTP error it is
+
+
+# Only the configured URL: no proxy from the environment, no redirect to another host.
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirects())
 
 
 class UrlSource:
@@ -218,7 +227,7 @@ class UrlSource:
         headers = {"If-None-Match": self._etag} if self._etag else {}
         request = urllib.request.Request(self.location, headers=headers)
         try:
-            with urllib.request.urlopen(request, timeout=self._timeout_s) as response:
+            with _OPENER.open(request, timeout=self._timeout_s) as response:
                 body = response.read(MAX_ARCHIVE_BYTES + 1)
                 etag = response.headers.get("ETag", "")
         except urllib.error.HTTPError as exc:
@@ -273,10 +282,11 @@ class PolicyStore:
             self._thread = threading.Thread(target=self._poll_forever, name="residency-policy-reload", daemon=True)
             self._thread.start()
 
-    def stop(self) -> None:
+    def stop(self, timeout_s: float = 5.0) -> None:
+        """Stop polling; a reload still running (a slow server) is abandoned after timeout_s."""
         self._stopped.set()
         if self._thread is not None:
-            self._thread.join()
+            self._thread.join(timeout=timeout_s)
             self._thread = None
         self._source.close()
 

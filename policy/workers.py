@@ -25,8 +25,10 @@ import logging
 import multiprocessing
 import queue
 import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from multiprocessing.connection import Connection
 
 from policy.detect import DetectionSettings, Span, SpanAnalyzer
@@ -35,16 +37,25 @@ from policy.errors import ConfigError, DetectionError
 log = logging.getLogger("residency.workers")
 
 DEFAULT_MAX_BATCH = 32
+DEFAULT_RESULT_TIMEOUT_S = 30.0
 _STOP = None
 
 
 class DetectionWorkers:
-    def __init__(self, settings: DetectionSettings, *, processes: int, max_batch: int = DEFAULT_MAX_BATCH) -> None:
+    def __init__(
+        self,
+        settings: DetectionSettings,
+        *,
+        processes: int,
+        max_batch: int = DEFAULT_MAX_BATCH,
+        result_timeout_s: float = DEFAULT_RESULT_TIMEOUT_S,
+    ) -> None:
         if processes < 1:
             raise ConfigError(f"detection.workers must be >= 1, got {processes}")
         self._settings = settings
         self._processes = processes
         self._max_batch = max_batch
+        self._result_timeout_s = result_timeout_s
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._feeders: list[threading.Thread] = []
         self._context = multiprocessing.get_context("spawn")
@@ -52,10 +63,17 @@ class DetectionWorkers:
         self.texts = 0
 
     def start(self) -> None:
-        """Start the workers and wait until each has loaded the model."""
+        """Start the workers and wait until each has loaded the model; on failure, none is left running."""
         workers = [self._spawn() for _ in range(self._processes)]  # load in parallel
+        try:
+            for worker in workers:
+                self._await_ready(*worker)
+        except BaseException:
+            for process, connection in workers:
+                process.kill()
+                connection.close()
+            raise
         for number, worker in enumerate(workers):
-            self._await_ready(*worker)
             feeder = threading.Thread(
                 target=self._feed, args=(worker,), name=f"residency-detect-{number}", daemon=True
             )
@@ -63,13 +81,21 @@ class DetectionWorkers:
             self._feeders.append(feeder)
 
     def spans(self, texts: Sequence[str]) -> list[tuple[Span, ...]]:
-        """Spans per text, from whichever workers are free; raises DetectionError."""
+        """Spans per text, from whichever workers are free; raises DetectionError.
+
+        Waits at most `result_timeout_s`, so that a request thread is never held by a
+        worker that stopped answering (the pipeline's own, shorter timeout decides first).
+        """
         futures: list[Future] = []
         for text in texts:
             future: Future = Future()
             self._queue.put((text, future))
             futures.append(future)
-        return [future.result() for future in futures]
+        deadline = time.monotonic() + self._result_timeout_s
+        try:
+            return [future.result(timeout=max(0.0, deadline - time.monotonic())) for future in futures]
+        except FutureTimeout:
+            raise DetectionError("detection workers did not answer in time") from None
 
     def close(self) -> None:
         for _ in self._feeders:
@@ -111,9 +137,8 @@ class DetectionWorkers:
                 connection.send([text for text, _ in batch])
                 status, payload = connection.recv()
             except (EOFError, OSError):
+                process.join(timeout=1)  # reap it, for its exit code
                 status, payload = "error", f"detection worker died (exit code {process.exitcode})"
-                log.error("%s; starting a new one", payload)
-                process, connection = self._replace(process)
             self.batches += 1
             self.texts += len(batch)
             for index, (_, future) in enumerate(batch):
@@ -121,6 +146,24 @@ class DetectionWorkers:
                     future.set_result(payload[index])
                 else:
                     future.set_exception(DetectionError(payload))
+            if not process.is_alive():
+                log.error("detection worker %d died (exit code %s); starting a new one", process.pid, process.exitcode)
+                connection.close()
+                process, connection = self._replace_until_ready(process)
+
+    def _replace_until_ready(self, dead: multiprocessing.Process) -> tuple[multiprocessing.Process, Connection]:
+        """A new worker; while none will start, keep trying with backoff: the other feeders serve meanwhile."""
+        dead.join(timeout=1)
+        delay_s = 0.5
+        while True:
+            try:
+                worker = self._spawn()
+                self._await_ready(*worker)
+                return worker
+            except (ConfigError, OSError) as exc:
+                log.error("cannot start a detection worker (%s); retrying in %.1f s", exc, delay_s)
+                time.sleep(delay_s)
+                delay_s = min(delay_s * 2, 30.0)
 
     def _next_batch(self) -> list[tuple[str, Future]] | None:
         first = self._queue.get()
@@ -137,12 +180,6 @@ class DetectionWorkers:
                 break
             batch.append(item)
         return batch
-
-    def _replace(self, dead: multiprocessing.Process) -> tuple[multiprocessing.Process, Connection]:
-        dead.join(timeout=1)
-        worker = self._spawn()
-        self._await_ready(*worker)
-        return worker
 
 
 def _worker_main(connection: Connection, settings: DetectionSettings) -> None:

@@ -48,6 +48,7 @@ from policy.audit import (
     read_chain,
     verify_chain,
 )
+from policy.bundles import load_bundle
 from service.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, command
 
 if TYPE_CHECKING:  # the policy engine imports Presidio, seconds of start-up: only `replay` needs it
@@ -552,10 +553,10 @@ class Change:
 def run_replay(params: ReplayParams, out: TextIO, err: TextIO) -> int:
     """Re-decide each logged input under the candidate policy; exit 1 when any decision changes."""
     from policy.errors import PolicyError
-    from policy.rego import Bundle, RegoEngine
+    from policy.rego import RegoEngine
 
     try:
-        replayer = Replayer(RegoEngine(Bundle.load(params.policy_path)), params.fallback_target,
+        replayer = Replayer(RegoEngine(load_bundle(params.policy_path)), params.fallback_target,
                             params.floor_categories)
     except PolicyError as exc:
         raise UsageError(f"--policy: {exc}") from None

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TextIO
 
+from policy.bundles import load_bundle
 from policy.errors import ResidencyError
 from service.audit_cli import add_audit_commands
 from service.commands import EXIT_OK, EXIT_USAGE
@@ -93,7 +94,7 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from policy.decision import Caller, EvaluationRequest
     from policy.detect import Message, PresidioDetector
     from policy.pipeline import Pipeline, Policy
-    from policy.rego import Bundle, RegoEngine
+    from policy.rego import RegoEngine
 
     labels = {}
     for item in args.label:
@@ -103,7 +104,7 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             return EXIT_USAGE
         labels[key] = value
     settings = _load_settings(args)
-    policy = Policy(RegoEngine(Bundle.load(settings.policy.path)))
+    policy = Policy(RegoEngine(load_bundle(settings.policy.path)))
     detector = PresidioDetector.load(settings.detection.detection_settings())
     audit = AuditLog(args.audit_log).open() if args.audit_log else _NotRecorded()
     with ThreadPoolExecutor(max_workers=2) as executor:

@@ -13,8 +13,8 @@ scalar setting, e.g. `RESIDENCY_AUDIT_PATH=/var/log/residency/audit.jsonl`.
                 cache_size: 4096, timeout_s: 5.0, workers: 0, max_batch: 32}
     audit:     {path: residency-audit.jsonl, fsync: always, batch_interval_ms: 50, max_bytes: null,
                 max_age_s: null, hmac_key_file: null}                        # fsync: always | batch | never
-    limits:    {max_messages: 256, max_request_text_bytes: 1048576, max_labels: 32, max_label_chars: 256,
-                max_concurrent: 64}
+    limits:    {max_messages: 256, max_request_text_bytes: 1048576, max_message_chars: 200000,
+                max_labels: 32, max_label_chars: 256, max_concurrent: 64}
     server:    {workers: 8, grace_s: 10.0}
     tls:       {cert_file: null, key_file: null, client_ca_file: null}     # client_ca_file set: mutual TLS
     auth:      {profiles: {billing: {services: [billing], tenants: [acme], jurisdictions: [EU, DE]}},
@@ -61,6 +61,8 @@ SHIPPED_POLICY = Path(__file__).resolve().parent.parent / "rego"
 DEFAULT_AUDIT_PATH = Path("residency-audit.jsonl")
 DEFAULT_MAX_MESSAGES = 256
 DEFAULT_MAX_REQUEST_TEXT_BYTES = 1024 * 1024
+DEFAULT_MAX_MESSAGE_CHARS = 200_000
+SPACY_MAX_LENGTH = 1_000_000  # spaCy refuses longer texts
 DEFAULT_MAX_LABELS = 32
 DEFAULT_MAX_LABEL_CHARS = 256
 DEFAULT_MAX_CONCURRENT = 64
@@ -117,6 +119,7 @@ class AuditSettings:
 class Limits:
     max_messages: int = DEFAULT_MAX_MESSAGES
     max_request_text_bytes: int = DEFAULT_MAX_REQUEST_TEXT_BYTES
+    max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS
     max_labels: int = DEFAULT_MAX_LABELS
     max_label_chars: int = DEFAULT_MAX_LABEL_CHARS
     max_concurrent: int = DEFAULT_MAX_CONCURRENT  # in-flight calls; more get RESOURCE_EXHAUSTED
@@ -322,6 +325,7 @@ def _validate(settings: Settings) -> None:
     positive = {
         "limits.max_messages": settings.limits.max_messages,
         "limits.max_request_text_bytes": settings.limits.max_request_text_bytes,
+        "limits.max_message_chars": settings.limits.max_message_chars,
         "limits.max_labels": settings.limits.max_labels,
         "limits.max_label_chars": settings.limits.max_label_chars,
         "limits.max_concurrent": settings.limits.max_concurrent,
@@ -333,6 +337,13 @@ def _validate(settings: Settings) -> None:
     for key, value in positive.items():
         if value <= 0:
             raise ConfigError(f"{key} must be positive, got {value}")
+    if settings.limits.max_message_chars > SPACY_MAX_LENGTH:
+        raise ConfigError(f"limits.max_message_chars must be at most {SPACY_MAX_LENGTH}, spaCy's longest text")
+    if not settings.policy.floor_categories:
+        raise ConfigError(
+            "policy.floor_categories is empty: the floor keeps a policy bug from sending secrets or card "
+            "numbers out; list at least one category"
+        )
     if settings.detection.workers < 0:
         raise ConfigError(f"detection.workers must be >= 0, got {settings.detection.workers}")
     if settings.server.grace_s < 0:

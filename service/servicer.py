@@ -14,9 +14,9 @@ from typing import NoReturn
 import grpc
 from google.protobuf import struct_pb2
 
+from policy.audit import AuditError
 from policy.decision import ALLOWED_ROLES, Action, Caller, EvaluationRequest
 from policy.detect import Message
-from policy.audit import AuditError
 from policy.pipeline import Decision, Pipeline
 from service.api import residency_pb2, residency_pb2_grpc
 from service.auth import AuthenticationFailed, Authenticator
@@ -135,6 +135,12 @@ def to_evaluation_request(request: residency_pb2.EvaluateRequest, limits: Limits
             raise RequestRejected(invalid, f"messages[{index}].role is empty; use one of {_roles()}")
         if message.role not in ALLOWED_ROLES:
             raise RequestRejected(invalid, f"messages[{index}].role is not one of {_roles()}")
+        if len(message.content) > limits.max_message_chars:
+            raise RequestRejected(
+                grpc.StatusCode.RESOURCE_EXHAUSTED,
+                f"messages[{index}] has {len(message.content)} characters, over the limit of "
+                f"{limits.max_message_chars} (limits.max_message_chars): split it",
+            )
         total_bytes += len(message.content.encode("utf-8", "surrogatepass"))
     if total_bytes > limits.max_request_text_bytes:
         raise RequestRejected(

@@ -588,7 +588,8 @@ G: dict[str, tuple] = {
     "username": (_username, "ACCOUNT_ID"),
     "public_ip": (lambda c: _public_ip(c.rng), "IP_ADDRESS"),
     # phones
-    **{f"phone_{cc.lower()}": ((lambda cc: lambda c: phone(c.rng, cc))(cc), "PHONE_NUMBER") for cc in _PHONE_SHAPES},
+    **{f"phone_{cc.lower()}": ((lambda cc: lambda c: phone(c.rng, cc))(cc), "PHONE_NUMBER")  # noqa: B023 — bound
+       for cc in _PHONE_SHAPES},
     "phone": (lambda c: phone(c.rng, c.rng.choice(sorted(_PHONE_SHAPES))), "PHONE_NUMBER"),
     # government identifiers
     "de_taxid": (lambda c: de_tax_id(c.rng), "DE_TAX_ID"),

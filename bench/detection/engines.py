@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from bench.detection.labels import QUASI, category_of_prediction
+from policy.bundles import load_bundle
 from policy.decision import Caller, EvaluationRequest
 from policy.detect import DEFAULT_MODEL, Message, PresidioDetector, gate_presidio_logs, keep_tldextract_offline
 from policy.errors import DetectionError
 from policy.pipeline import Pipeline, Policy
-from policy.rego import Bundle, RegoEngine
+from policy.rego import RegoEngine
 
 REPO = Path(__file__).resolve().parent.parent.parent
 SHIPPED_POLICY = REPO / "rego"
@@ -72,7 +73,7 @@ class ResidencySide:
     def __init__(self, policy_path: Path = SHIPPED_POLICY, workers: int = 2) -> None:
         started = time.perf_counter()
         self.detector = PresidioDetector.load()
-        self.bundle = Bundle.load(policy_path)
+        self.bundle = load_bundle(policy_path)
         policy = Policy(RegoEngine(self.bundle))
         self.policy_revision = policy.revision
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="bench")

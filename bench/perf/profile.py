@@ -76,14 +76,15 @@ class InlineExecutor:
 
 def build_handler(audit_path: Path):
     from policy.audit import AuditLog
+    from policy.bundles import load_bundle
     from policy.detect import PresidioDetector
     from policy.pipeline import Pipeline, Policy
-    from policy.rego import Bundle, RegoEngine
+    from policy.rego import RegoEngine
     from service.config import load_settings
     from service.servicer import to_evaluation_request, to_proto
 
     settings = load_settings(environ={}, overrides={"audit.path": str(audit_path)})
-    policy = Policy(RegoEngine(Bundle.load(settings.policy.path)))
+    policy = Policy(RegoEngine(load_bundle(settings.policy.path)))
     detector = PresidioDetector.load()
     audit = AuditLog(str(audit_path), fsync=settings.audit.fsync).open()
     pipeline = Pipeline(

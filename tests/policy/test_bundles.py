@@ -15,7 +15,7 @@ import pytest
 from policy import bundles
 from policy.bundles import build_bundle, load_bundle, read_archive, read_archive_bytes
 from policy.errors import PolicyLoadError
-from policy.rego import Bundle, RegoEngine
+from policy.rego import RegoEngine
 from tests.conftest import SHIPPED_POLICY
 
 POLICY = b"package residency\nimport rego.v1\nx := data.residency.k\n"
@@ -48,7 +48,7 @@ def test_a_built_archive_reads_back_as_the_directory(tmp_path):
 
     written = build_bundle(SHIPPED_POLICY, output)
     read = read_archive(output)
-    directory = Bundle.load(SHIPPED_POLICY)
+    directory = load_bundle(SHIPPED_POLICY)
 
     assert (read.modules, read.data) == (directory.modules, directory.data)
     assert read.revision == written.revision == directory.revision  # the digest, when no revision is given
@@ -203,7 +203,7 @@ def test_load_bundle_takes_a_directory_or_an_archive(tmp_path):
     build_bundle(SHIPPED_POLICY, archive, revision="r1")
     (tmp_path / "notes.txt").write_text("not a bundle")
 
-    assert load_bundle(SHIPPED_POLICY).revision == Bundle.load(SHIPPED_POLICY).revision
+    assert load_bundle(SHIPPED_POLICY).revision == load_bundle(SHIPPED_POLICY).revision
     assert load_bundle(archive).revision == "r1"
     with pytest.raises(PolicyLoadError, match=r"neither a directory nor a \.tar\.gz"):
         load_bundle(tmp_path / "notes.txt")

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from policy.bundles import load_bundle
 from policy.decision import Action, Caller, EvaluationRequest, check_result
 from policy.detect import Finding, Message
 from policy.errors import PolicyEvaluationError, PolicyLoadError
@@ -88,7 +89,7 @@ DECISIONS = [
 
 @pytest.fixture(scope="module")
 def shipped_bundle() -> Bundle:
-    return Bundle.load(SHIPPED_POLICY)
+    return load_bundle(SHIPPED_POLICY)
 
 
 @pytest.fixture(scope="module")
@@ -179,7 +180,7 @@ def test_connect_to_an_unreachable_opa_is_a_load_error():
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
 
-    with pytest.raises(PolicyLoadError, match="GET /v1/data/residency/targets: unreachable"):
+    with pytest.raises(PolicyLoadError, match="GET /v1/data/system/bundles: unreachable"):
         RemoteOpaPolicy.connect(OpaDataApi(f"http://127.0.0.1:{port}", timeout_s=TIMEOUT_S))
 
 
@@ -230,7 +231,7 @@ def edited_bundle(tmp_path) -> Bundle:
     data = json.loads((root / "data.json").read_text())
     data["residency"]["tenants"]["acme"] = {"personal_data": "redact"}
     (root / "data.json").write_text(json.dumps(data))
-    return Bundle.load(root)
+    return load_bundle(root)
 
 
 def test_a_decision_from_another_bundle_revision_is_refused(connected, edited_bundle):
@@ -275,7 +276,7 @@ def test_an_opa_without_a_bundle_needs_a_configured_revision(shipped_bundle):
 def test_an_opa_without_targets_is_refused(tmp_path):
     (tmp_path / "p.rego").write_text("package residency\nimport rego.v1\ndecision := {}\n")
     with (
-        LoopbackOpaDataApi(Bundle.load(tmp_path)) as server,
+        LoopbackOpaDataApi(load_bundle(tmp_path)) as server,
         pytest.raises(PolicyLoadError, match=r"has no data\.residency\.targets object"),
     ):
         RemoteOpaPolicy.connect(OpaDataApi(server.url, timeout_s=2.0))

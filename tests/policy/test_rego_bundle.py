@@ -8,14 +8,15 @@ from pathlib import Path
 
 import pytest
 
+from policy.bundles import load_bundle
 from policy.errors import PolicyEvaluationError, PolicyLoadError
-from policy.rego import Bundle, RegoEngine
+from policy.rego import RegoEngine
 from tests.conftest import SHIPPED_POLICY
 
 
 @pytest.fixture(scope="module")
 def shipped() -> RegoEngine:
-    return RegoEngine(Bundle.load(SHIPPED_POLICY))
+    return RegoEngine(load_bundle(SHIPPED_POLICY))
 
 
 def write_bundle(root: Path, modules: dict[str, str], data: dict | None = None) -> Path:
@@ -37,7 +38,7 @@ def test_shipped_policy_tests_all_pass(shipped):
 
 
 def test_a_failing_test_is_named(tmp_path):
-    engine = RegoEngine(Bundle.load(write_bundle(tmp_path, {"p.rego": (
+    engine = RegoEngine(load_bundle(write_bundle(tmp_path, {"p.rego": (
         "package residency\nimport rego.v1\nx := 1\n"
         "test_x_is_one if x == 1\n"
         "test_x_is_two if x == 2\n"
@@ -49,7 +50,7 @@ def test_a_failing_test_is_named(tmp_path):
 
 
 def test_with_keyword_mocks_input_and_data(tmp_path):
-    engine = RegoEngine(Bundle.load(write_bundle(tmp_path, {
+    engine = RegoEngine(load_bundle(write_bundle(tmp_path, {
         "p.rego": "package residency\nimport rego.v1\nallowed if input.n < data.residency.limit\n",
         "p_test.rego": (
             "package residency_test\nimport rego.v1\n"
@@ -64,11 +65,11 @@ def test_syntax_error_names_file_line_and_column(tmp_path):
     root = write_bundle(tmp_path, {"broken.rego": "package residency\nimport rego.v1\n\nx := {\n"})
 
     with pytest.raises(PolicyLoadError, match=r"broken\.rego:\d+:\d+: error:"):
-        RegoEngine(Bundle.load(root))
+        RegoEngine(load_bundle(root))
 
 
 def test_runtime_error_is_a_policy_error(tmp_path):
-    engine = RegoEngine(Bundle.load(write_bundle(tmp_path, {"p.rego": (
+    engine = RegoEngine(load_bundle(write_bundle(tmp_path, {"p.rego": (
         "package residency\nimport rego.v1\ndecision := to_number(input.x)\n"
     )})))
 
@@ -77,7 +78,7 @@ def test_runtime_error_is_a_policy_error(tmp_path):
 
 
 def test_undefined_is_none(tmp_path):
-    engine = RegoEngine(Bundle.load(write_bundle(tmp_path, {"p.rego": (
+    engine = RegoEngine(load_bundle(write_bundle(tmp_path, {"p.rego": (
         "package residency\nimport rego.v1\ndecision := 1 if input.never\n"
     )})))
 
@@ -85,9 +86,9 @@ def test_undefined_is_none(tmp_path):
 
 
 def test_revision_is_a_digest_of_modules_and_data(tmp_path):
-    a = Bundle.load(write_bundle(tmp_path / "a", {"p.rego": "package residency\nx := 1\n"}, {"residency": {"k": 1}}))
-    b = Bundle.load(write_bundle(tmp_path / "b", {"p.rego": "package residency\nx := 1\n"}, {"residency": {"k": 2}}))
-    again = Bundle.load(tmp_path / "a")
+    a = load_bundle(write_bundle(tmp_path / "a", {"p.rego": "package residency\nx := 1\n"}, {"residency": {"k": 1}}))
+    b = load_bundle(write_bundle(tmp_path / "b", {"p.rego": "package residency\nx := 1\n"}, {"residency": {"k": 2}}))
+    again = load_bundle(tmp_path / "a")
 
     assert a.revision.startswith("sha256:") and a.revision == again.revision != b.revision
 
@@ -96,7 +97,7 @@ def test_manifest_revision_wins(tmp_path):
     root = write_bundle(tmp_path, {"p.rego": "package residency\nx := 1\n"})
     (root / ".manifest").write_text(json.dumps({"revision": "2026-11-24.1"}))
 
-    assert Bundle.load(root).revision == "2026-11-24.1"
+    assert load_bundle(root).revision == "2026-11-24.1"
 
 
 def test_nested_data_json_lands_at_its_folder_path(tmp_path):
@@ -104,7 +105,7 @@ def test_nested_data_json_lands_at_its_folder_path(tmp_path):
     (root / "residency" / "tables").mkdir(parents=True)
     (root / "residency" / "tables" / "data.json").write_text('{"k": 7}')
 
-    assert RegoEngine(Bundle.load(root)).evaluate("data.residency.v", {}) == 7
+    assert RegoEngine(load_bundle(root)).evaluate("data.residency.v", {}) == 7
 
 
 @pytest.mark.parametrize(
@@ -121,7 +122,7 @@ def test_bad_bundles_are_refused(tmp_path, files, message):
         (tmp_path / name).write_text(text)
 
     with pytest.raises(PolicyLoadError, match=message):
-        RegoEngine(Bundle.load(tmp_path))
+        RegoEngine(load_bundle(tmp_path))
 
 
 def test_each_thread_gets_a_working_engine(shipped):

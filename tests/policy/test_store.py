@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from policy.bundles import build_bundle
+from policy.bundles import build_bundle, load_bundle
 from policy.categories import Category
 from policy.contract import JURISDICTIONS, check_contract, contract_inputs
 from policy.errors import PolicyLoadError
 from policy.pipeline import Policy
-from policy.rego import Bundle, RegoEngine
+from policy.rego import RegoEngine
 from policy.store import (
     ArchiveSource,
     DirectorySource,
@@ -294,7 +294,7 @@ def test_policy_source_refuses_anything_else(tmp_path):
 
 @pytest.fixture(scope="module")
 def shipped() -> Policy:
-    return Policy(RegoEngine(Bundle.load(SHIPPED_POLICY)))
+    return Policy(RegoEngine(load_bundle(SHIPPED_POLICY)))
 
 
 def test_the_shipped_policy_meets_the_contract(shipped):
@@ -338,7 +338,7 @@ def test_a_policy_that_breaks_the_contract_is_named(tmp_path, rego, error):
     (tmp_path / "p.rego").write_text(f"package residency\nimport rego.v1\n{rego}\n")
     (tmp_path / "data.json").write_text(json.dumps(TARGETS))
 
-    report = check_contract(Policy(RegoEngine(Bundle.load(tmp_path))))
+    report = check_contract(Policy(RegoEngine(load_bundle(tmp_path))))
 
     assert not report.passed
     assert any(error in failure.error for failure in report.failures), report.failures[:3]

@@ -29,6 +29,13 @@ def _with_messages(count: int):
     return req
 
 
+def _with_chunks(character: str, count: int):
+    """`count` messages of 200,000 characters each: within the per-message limit."""
+    req = request(character * 200_000)
+    req.messages.extend(A.Message(role="user", content=character * 200_000) for _ in range(count - 1))
+    return req
+
+
 CASES = [
     pytest.param(A.EvaluateRequest(caller=A.Caller(service="s", tenant="t")), grpc.StatusCode.INVALID_ARGUMENT,
                  "messages is empty", id="no-messages"),
@@ -44,10 +51,13 @@ CASES = [
                  "request_id is longer than", id="long-request-id"),
     pytest.param(request("hello", target="a\nb"), grpc.StatusCode.INVALID_ARGUMENT,
                  "requested_target contains control characters", id="control-chars-in-target"),
-    pytest.param(request("x" * (1024 * 1024 + 1)), grpc.StatusCode.RESOURCE_EXHAUSTED,
+    pytest.param(_with_chunks("x", 6), grpc.StatusCode.RESOURCE_EXHAUSTED,
                  "over the limit of 1048576 (limits.max_request_text_bytes)", id="over-1-MiB"),
-    pytest.param(request("é" * (512 * 1024 + 1)), grpc.StatusCode.RESOURCE_EXHAUSTED,
+    pytest.param(_with_chunks("é", 3), grpc.StatusCode.RESOURCE_EXHAUSTED,
                  "bytes of text, over the limit", id="over-1-MiB-in-utf8-bytes"),
+    pytest.param(request("x" * 200_001), grpc.StatusCode.RESOURCE_EXHAUSTED,
+                 "messages[0] has 200001 characters, over the limit of 200000 (limits.max_message_chars)",
+                 id="message-over-max-chars"),
     pytest.param(_with_messages(257), grpc.StatusCode.RESOURCE_EXHAUSTED, "257 messages is over the limit of 256",
                  id="too-many-messages"),
     pytest.param(request("hello", labels={str(i): "v" for i in range(33)}), grpc.StatusCode.RESOURCE_EXHAUSTED,

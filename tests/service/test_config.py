@@ -50,6 +50,8 @@ def test_file_then_environment_then_overrides(tmp_path):
         pytest.param("audit: {fsync: sometimes}\n", {}, "audit.fsync must be", id="bad-choice"),
         pytest.param("policy: {floor_categories: [SECRETS]}\n", {}, "unknown category SECRETS", id="bad-category"),
         pytest.param("listen: [1]\n", {}, "listen must be a str", id="wrong-type"),
+        pytest.param("", {"RESIDENCY_POLICY_FLOOR_CATEGORIES": ""}, "floor_categories is empty", id="empty-floor"),
+        pytest.param("limits: {max_message_chars: 2000000}\n", {}, "spaCy's longest text", id="over-spacy-limit"),
         pytest.param("limits: [\n", {}, r"residency.yaml:\d+:\d+ is not valid YAML", id="bad-yaml"),
         pytest.param("- a\n", {}, "must hold a mapping", id="not-a-mapping"),
         pytest.param("", {"RESIDENCY_NOPE": "1"}, "unknown environment setting RESIDENCY_NOPE", id="unknown-env"),

@@ -23,9 +23,10 @@ from typing import Any
 
 import pytest
 
+from policy.bundles import load_bundle
 from policy.contract import check_contract, tenants_with_exceptions
 from policy.pipeline import Policy
-from policy.rego import Bundle, RegoEngine
+from policy.rego import RegoEngine
 from service.cli import main
 from service.commands import EXIT_OK
 from tests.conftest import REPO, SHIPPED_POLICY
@@ -75,7 +76,7 @@ def replayed(tmp_path_factory) -> Path:
             pending_input = block
         elif block.language == "json" and block.role == "decision":
             assert pending_input is not None, f"{block.where()}: a decision with no input before it"
-            engine = RegoEngine(Bundle.load(policy))
+            engine = RegoEngine(load_bundle(policy))
             decided = engine.evaluate("data.residency.decision", json.loads(pending_input.text))
             assert decided == json.loads(block.text), f"{pending_input.where()} decides otherwise"
             pending_input = None
@@ -101,7 +102,7 @@ def test_the_guide_has_each_recipe():
 
 
 def test_the_edited_policy_passes_its_tests_and_the_contract(replayed):
-    engine = RegoEngine(Bundle.load(replayed))
+    engine = RegoEngine(load_bundle(replayed))
 
     failed = [(r.name, r.error) for r in engine.run_tests() if not r.passed]
     report = check_contract(Policy(engine), tenants=tenants_with_exceptions(engine.bundle.data))

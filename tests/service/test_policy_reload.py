@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 
-from policy.rego import Bundle
+from policy.bundles import load_bundle
 from service.api import residency_pb2 as A
 from tests.conftest import SHIPPED_POLICY, request
 from tests.opa_data_api import LoopbackOpaDataApi
@@ -104,7 +104,7 @@ REQUESTS = [
 
 @pytest.fixture(scope="module")
 def loopback_opa():
-    with LoopbackOpaDataApi(Bundle.load(SHIPPED_POLICY)) as opa:
+    with LoopbackOpaDataApi(load_bundle(SHIPPED_POLICY)) as opa:
         yield opa
 
 
