@@ -142,7 +142,9 @@ class Pipeline:
     def evaluate(self, request: EvaluationRequest, *, deadline: float | None = None) -> Decision:
         """Decide where `request` may go and record it. `deadline` is a time.monotonic() value.
 
-        Raises AuditError when the decision cannot be recorded; nothing else escapes.
+        Detector and policy failures become the fallback decision. Raises AuditError when the
+        decision cannot be recorded; an unexpected error elsewhere (redaction, say) propagates,
+        and the caller must then send nothing (the servicer answers INTERNAL).
         """
         started = time.perf_counter()
         timestamp = self._clock().isoformat(timespec="milliseconds").replace("+00:00", "Z")

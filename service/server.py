@@ -14,13 +14,15 @@ import enum
 import logging
 import os
 import threading
+from datetime import UTC, datetime
+from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from policy.audit import AuditLog
+from policy.audit import AuditLog, AuditTornTailError
 from policy.detect import Detector, PresidioDetector
 from policy.errors import ConfigError
 from policy.opa_remote import OpaDataApi, OpaSource
@@ -132,6 +134,7 @@ class Sidecar:
         self._health.enter_graceful_shutdown()
         grace = self.settings.server.grace_s if grace_s is None else grace_s
         self._server.stop(grace).wait()
+        self._executor.shutdown(wait=False, cancel_futures=True)
         if self.policy_store is not None:
             self.policy_store.stop()
         self._steps.shutdown(wait=False, cancel_futures=True)
@@ -223,13 +226,29 @@ def _open_audit_log(settings: Settings) -> AuditLog:
         max_bytes=config.max_bytes,
         max_age_s=config.max_age_s,
     )
-    # A torn last line is a record whose write never completed after a crash: its decision
-    # was never returned. Drop it, loudly, rather than refuse to serve.
-    log_file.open(repair=True)
-    if log_file.truncated_bytes:
-        log.warning("audit log %s ended in a torn line from a crash: %d bytes dropped", config.path,
-                    log_file.truncated_bytes)
-    return log_file
+    try:
+        return log_file.open()
+    except AuditTornTailError as torn:
+        # A crash cut the last write short, so its decision was never returned. Keep the
+        # torn bytes as evidence beside the log, then continue the chain without them.
+        evidence = _keep_torn_tail(Path(torn.path), torn.offset)
+        log_file.open(repair=True)
+        log.warning("audit log %s ended in a torn line (%d bytes): moved to %s", torn.path, torn.torn_bytes, evidence)
+        return log_file
+
+
+def _keep_torn_tail(path: Path, offset: int) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    evidence = path.with_name(f"{path.name}.torn-{stamp}")
+    with path.open("rb") as source:
+        source.seek(offset)
+        torn = source.read()
+    descriptor = os.open(evidence, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as target:
+        target.write(torn)
+        target.flush()
+        os.fsync(target.fileno())
+    return evidence
 
 
 def _read_key(settings: Settings) -> bytes | None:

@@ -62,8 +62,8 @@ class ResidencyServicer:
         RESOURCE_EXHAUSTED  the request is over a configured size limit (do not retry as is), or
         the sidecar is at its concurrency limit (retry with backoff).
         UNAVAILABLE         the sidecar is starting or shutting down. Retry with backoff.
-        INTERNAL            the decision could not be written to the audit log. No
-        decision was made: treat the prompt as not allowed to leave.
+        INTERNAL            the decision could not be made or could not be written to the
+        audit log. No decision was made: the prompt must not leave.
 
         A caller must treat any status other than OK as "do not send externally".
         """

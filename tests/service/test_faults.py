@@ -210,3 +210,21 @@ def test_fallback_target_must_be_self_hosted(settings, detector):
             sidecar.load()
     finally:
         sidecar.stop(0)
+
+
+def test_a_torn_audit_tail_is_kept_aside_and_the_chain_continues(start_sidecar, settings):
+    from policy.audit import verify
+
+    first = start_sidecar(settings)
+    first.stub.Evaluate(request("Explain the CAP theorem"))
+    first.close()
+    with open(settings.audit.path, "ab") as log:
+        log.write(b'{"decision_id":"cut-sh')  # a crash in the middle of a write
+
+    second = start_sidecar(settings)
+    second.stub.Evaluate(request("Explain the CAP theorem"))
+
+    [evidence] = settings.audit.path.parent.glob("audit.jsonl.torn-*")
+    assert evidence.read_bytes() == b'{"decision_id":"cut-sh'
+    report = verify(settings.audit.path)
+    assert report.ok and report.records == 2 and not report.torn_tail
