@@ -29,6 +29,7 @@ writable by its owner only.
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import os
 import types
 import typing
@@ -57,7 +58,19 @@ from policy.workers import DEFAULT_MAX_BATCH
 
 ENV_PREFIX = "RESIDENCY_"
 DEFAULT_LISTEN = "127.0.0.1:50051"
-SHIPPED_POLICY = Path(__file__).resolve().parent.parent / "rego"
+def _shipped_policy() -> Path:
+    """rego/ of this source tree, else the copy installed as the residency_rego package."""
+    checkout = Path(__file__).resolve().parent.parent / "rego"
+    if (checkout / "data.json").is_file():
+        return checkout
+    spec = importlib.util.find_spec("residency_rego")
+    for location in spec.submodule_search_locations if spec else ():
+        if (Path(location) / "data.json").is_file():
+            return Path(location)
+    return checkout  # missing: loading it will say so
+
+
+SHIPPED_POLICY = _shipped_policy()
 DEFAULT_AUDIT_PATH = Path("residency-audit.jsonl")
 DEFAULT_MAX_MESSAGES = 256
 DEFAULT_MAX_REQUEST_TEXT_BYTES = 1024 * 1024
