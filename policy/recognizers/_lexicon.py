@@ -26,8 +26,10 @@ Nothing here logs or keeps text; patterns are compiled once at import.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
@@ -118,7 +120,8 @@ class Lexicon:
             if i + len(term.words) <= len(tokens)
             and all(tokens[i + k][0] == term.words[k] for k in range(1, len(term.words)))
         ]
-        if not found and len(word) >= self.FUZZY_MIN_LEN - 1 and word.isalpha() and word not in stopwords:
+        if (not found and len(word) >= self.FUZZY_MIN_LEN - 1 and word.isalpha() and word not in stopwords
+                and word not in TYPO_STOPWORDS):
             term = self._fuzzy_term(word)
             if term is not None:
                 found = [Hit(term, i, i, True)]
@@ -139,6 +142,18 @@ class Lexicon:
             if term is not None:
                 return term
         return None
+
+
+# English words one typo away from a term, found by running every lower-case word of the
+# spaCy model's vocabulary through the typo match (plurals of terms, such as "diabetics",
+# are left to match): they are words, not typos.
+TYPO_STOPWORDS = frozenset(
+    """
+    addition concert crushing diagnose disable elapsed mediation mediations peacemaker prescribe shingle singles
+    stains stations caesarea christina anglian aromatic romantic sexual remainder saving shavings benefit
+    operations
+    """.split()
+)
 
 
 def _deletions(word: str) -> set[str]:
@@ -219,11 +234,12 @@ def is_about_a_person(
     sentence: tuple[int, int],
     anchoring: Anchoring,
     person_spans: Iterable[tuple[int, int]] = (),
+    sentence_words: Callable[[], frozenset[str]] = lambda: frozenset(),
 ) -> bool:
     """Whether the hit's sentence ties it to a person (see the module docstring)."""
     lo, hi = sentence
     vetoes = anchoring.vetoes_of(hit.term.entity_type)
-    if vetoes and any(word in vetoes for word, w_start, _ in tokens if lo <= w_start < hi):
+    if vetoes and not vetoes.isdisjoint(sentence_words()):
         return False
     if hit.term.mode == TIGHT:
         return _tight_anchor(tokens, hit, lo)
@@ -324,6 +340,15 @@ def build_hits_by_sentence(text: str, lexicon: Lexicon, anchoring: Anchoring, nl
         return
     sentences = sentence_bounds(text)
     persons = person_spans_from(nlp_artifacts)
+    starts = [start for _, start, _ in tokens]
+    words_of: dict[int, frozenset[str]] = {}
+
+    def sentence_words(index: int) -> frozenset[str]:
+        if index not in words_of:
+            lo, hi = sentences[index]
+            words_of[index] = frozenset(w for w, _, _ in tokens[bisect.bisect_left(starts, lo):bisect.bisect_left(starts, hi)])
+        return words_of[index]
+
     s_index = 0
     i = 0
     while i < len(tokens):
@@ -334,7 +359,8 @@ def build_hits_by_sentence(text: str, lexicon: Lexicon, anchoring: Anchoring, nl
                 continue
             while s_index < len(sentences) - 1 and sentences[s_index][1] <= start:
                 s_index += 1
-            if is_about_a_person(tokens, hit, sentences[s_index], anchoring, persons):
+            words_here = functools.partial(sentence_words, s_index)
+            if is_about_a_person(tokens, hit, sentences[s_index], anchoring, persons, words_here):
                 chosen = (hit, start, end)
                 break
         if chosen is None:

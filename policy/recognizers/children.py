@@ -14,7 +14,6 @@ from __future__ import annotations
 from typing import ClassVar
 
 import regex
-
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from policy.recognizers._lexicon import lexicon_result

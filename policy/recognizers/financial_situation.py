@@ -31,7 +31,7 @@ lost my job; laid off; made redundant; redundancy; mortgage payment(s); salary; 
 pay cheque to pay cheque; paycheck to paycheck; living paycheck to paycheck; living hand to mouth; poverty
 """
 HARDSHIP_TIGHT = """
-benefits; income; pension; savings; loan; loans; mortgage
+benefits; income; loan; loans; mortgage
 """
 HARDSHIP_COPULA = """
 broke; skint; poor; homeless

@@ -12,7 +12,7 @@ question about the topic ("can I drink on lamotrigine?" has no anchor but "I").
 
 from __future__ import annotations
 
-from policy.recognizers._lexicon import ANY, TIGHT, Lexicon, LexiconRecognizer, term_table
+from policy.recognizers._lexicon import ANY, COPULA, TIGHT, Lexicon, LexiconRecognizer, term_table
 
 HEALTH_DATA = "HEALTH_DATA"
 
@@ -89,15 +89,16 @@ omeprazole; lansoprazole; salbutamol; ventolin; tramadol; codeine; oxycodone; mo
 co-codamol; naproxen; isotretinoin; accutane; finasteride; sildenafil; viagra; truvada; descovy
 """
 
-# English words one typo away from a term (found with the spaCy model's vocabulary): never typos.
-HEALTH_TYPO_STOPWORDS = frozenset("operations addition".split())
-
 # Words with an everyday sense: only right after "I'm", "my", "she is", ...
 AMBIGUOUS = """
 ill; unwell; diagnosed; infected; mental health; mental illness; heart condition; illness; disease; cold
-fever; headache(s); surgery; operation; stroke; deaf; blind; registered blind; legally blind; disabled
+fever; headache(s); surgery; operation; stroke; registered blind; legally blind
 lithium; pacemaker; shingles; measles; chickenpox; covid; covid-19; coronavirus; flu; influenza; prep
 addiction; addicted; off sick
+"""
+# Adjectives with an everyday sense ("I disabled the firewall"): only after a copula or "as a".
+COPULA_ADJECTIVES = """
+disabled; deaf; blind; diabetic; epileptic; autistic; pregnant; infertile
 """
 
 
@@ -109,6 +110,6 @@ class HealthDataRecognizer(LexiconRecognizer):
         term_table(HEALTH_DATA, ANY, CONDITIONS)
         + term_table(HEALTH_DATA, ANY, TREATMENTS)
         + term_table(HEALTH_DATA, TIGHT, AMBIGUOUS)
+        + term_table(HEALTH_DATA, COPULA, COPULA_ADJECTIVES)
     )
-    STOPWORDS = HEALTH_TYPO_STOPWORDS
     SCORE = 0.65

@@ -82,21 +82,10 @@ from detect_secrets.plugins.telegram_token import TelegramBotTokenDetector
 from detect_secrets.plugins.twilio import TwilioKeyDetector
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 
-AWS_ACCESS_KEY = "AWS_ACCESS_KEY"
-AWS_SECRET_KEY = "AWS_SECRET_KEY"
-AZURE_KEY = "AZURE_KEY"
-GITHUB_TOKEN = "GITHUB_TOKEN"
-GITLAB_TOKEN = "GITLAB_TOKEN"
-SLACK_TOKEN = "SLACK_TOKEN"
-STRIPE_KEY = "STRIPE_KEY"
-OPENAI_API_KEY = "OPENAI_API_KEY"
-GOOGLE_API_KEY = "GOOGLE_API_KEY"
-API_KEY = "API_KEY"  # any other SaaS/API token, bearer tokens, generic keyword secrets
-JWT = "JWT"
-PRIVATE_KEY = "PRIVATE_KEY"
-PASSWORD = "PASSWORD"  # in URLs, connection strings, config lines and prose
+from policy.categories import SECRET_ENTITY_TYPES
 
-SECRET_ENTITY_TYPES: tuple[str, ...] = (
+# The names live in policy.categories, so that the table loads without Presidio or spaCy.
+(
     AWS_ACCESS_KEY,
     AWS_SECRET_KEY,
     AZURE_KEY,
@@ -106,11 +95,11 @@ SECRET_ENTITY_TYPES: tuple[str, ...] = (
     STRIPE_KEY,
     OPENAI_API_KEY,
     GOOGLE_API_KEY,
-    API_KEY,
+    API_KEY,  # any other SaaS/API token, bearer tokens, generic keyword secrets
     JWT,
     PRIVATE_KEY,
-    PASSWORD,
-)
+    PASSWORD,  # in URLs, connection strings, config lines and prose
+) = SECRET_ENTITY_TYPES
 
 # Scores: fixed vendor formats are near-certain; values found by a keyword next to them less so.
 SCORE_BLOCK = 1.0  # a complete private key block
@@ -268,6 +257,25 @@ def _looks_like_token(value: str) -> bool:
     return _BASE64_ENTROPY.calculate_shannon_entropy(value) >= 4.0
 
 
+def _looks_generated(value: str) -> bool:
+    """A quoted random string: 20+ characters, no spaces, letters and digits, high entropy."""
+    return (len(value) >= 20 and not any(char.isspace() for char in value)
+            and any(char.isdigit() for char in value) and any(char.isalpha() for char in value)
+            and _BASE64_ENTROPY.calculate_shannon_entropy(value) >= 4.0)
+
+
+def _looks_like_strong_password(value: str) -> bool:
+    """A value with no keyword verb before it ("her password !PurpleSky77"): letters, a digit,
+    and a symbol or mixed case; at least 6 characters. Stricter than `_looks_like_password`."""
+    if len(value) < 6 or not _looks_like_password(value) or _names_a_secret(value):
+        return False
+    has_letter = any(char.isalpha() for char in value)
+    has_digit = any(char.isdigit() for char in value)
+    has_symbol = any(not char.isalnum() for char in value)
+    mixed_case = any(char.isupper() for char in value) and any(char.islower() for char in value)
+    return has_letter and has_digit and (has_symbol or mixed_case) and "://" not in value
+
+
 def _strip_code_punctuation(value: str) -> str:
     """Drop separators and unbalanced closers that end a call or annotation: `password=x),`."""
     while value:
@@ -382,6 +390,11 @@ _TOKEN_RULES: tuple[_TokenRule, ...] = (
                           grow=None, strip=" \t\r\n=:\""),
     # Formats detect-secrets 1.5 does not know (or only partly).
     # detect-secrets requires a user name; redis URLs often have none (redis://:pw@host).
+    # detect-secrets' BasicAuth regex stops at !, *, $, ? and the like, which people put in
+    # passwords unencoded (mongodb+srv://admin:Az!x55St*1A*KV@cluster0...): the value runs to the @.
+    _own("url_password_with_symbols", PASSWORD, SCORE_SHAPED,
+         r"[A-Za-z][A-Za-z0-9+.-]*://[^\s:/?#\[\]@]+:([^\s/@]{1,256})@(?=[A-Za-z0-9\[])", ("://",), group=1,
+         left_bounded=False, grow=None, context_based=True),
     _own("url_password_without_user", PASSWORD, SCORE_SHAPED, r"[A-Za-z][A-Za-z0-9+.-]*://:([^\s:/?#\[\]@]+)@",
          ("://:",), group=1, left_bounded=False, grow=None, context_based=True),
     _own("google_api_key", GOOGLE_API_KEY, SCORE_PREFIXED, r"AIza[0-9A-Za-z_-]{35}", ("aiza",)),
@@ -636,7 +649,8 @@ def _accept_value(kind: str, value: str, *, quoted: bool, loose_context: bool) -
     if _names_a_secret(value) or _ALL_CAPS_WORD.fullmatch(value):
         return False  # DB_PASSWORD, 'USERNAME': names and constants, not values
     if kind != PASSWORD:
-        return _looks_like_token(value)
+        # Quoted generated keys may hold any printable character ('django-insecure-...)&p@...').
+        return _looks_like_token(value) or (quoted and _looks_generated(value))
     if quoted or not loose_context:
         return True
     # Running text or code (`password: HiddenText | None`, `x, password = auth_info`):
@@ -812,8 +826,10 @@ def _find_aws_secret_keys(text: str, lowered: str) -> Iterator[_Finding]:
 # Secrets stated in prose.
 # --------------------------------------------------------------------------------------
 
+# Password keywords, misspelt too: pasword, passwrd, paswd, pssword, passowrd, passwort.
+_PASSWORD_KEYWORD = r"p(?:a?s{1,2}|s{1,2}a)(?:w(?:o?r|ro)?d|owrd)|passwort|pass(?:phrase|code)|pass[ \t]word|pwd|pw"
 _PROSE_KEYWORD = (
-    r"pass(?:word|wd|phrase|code)|pass[ \t]word|pwd|pw"
+    rf"{_PASSWORD_KEYWORD}"
     r"|(?:api|access|secret|auth|private|bot|bearer|client)[ \t_-]?(?:key|token|secret)|token|secret"
 )
 # A quoted phrase (“smart” quotes too) or one unquoted word.
@@ -832,23 +848,45 @@ _PROSE_STATEMENT = re.compile(
 )
 _PROSE_VERB_LED = re.compile(
     r"(?i)\b(?:use|using|with|enter|entered|type|typed|try|tried)[ \t]+(?:the[ \t]+|my[ \t]+|our[ \t]+|this[ \t]+)?"
-    r"(?P<keyword>password|passwd|pwd|passphrase|passcode)[ \t]*:?[ \t]+" + _PROSE_VALUE
+    rf"(?P<keyword>{_PASSWORD_KEYWORD})[ \t]*:?[ \t]+" + _PROSE_VALUE
 )
 # "set the root password to X", "changed my password to X".
 _PROSE_SET_TO = re.compile(
     r"(?i)\b(?:set|sets|setting|change|changed|changing|reset|update|updated)[ \t]+"
     r"(?:(?:the|my|our|your|his|her|their|its|a|new)[ \t]+)?(?:[\w-]+[ \t]+)?"
-    r"(?P<keyword>password|passwd|pwd|passphrase|passcode)[ \t]+to[ \t]+" + _PROSE_VALUE
+    rf"(?P<keyword>{_PASSWORD_KEYWORD})[ \t]+to[ \t]+" + _PROSE_VALUE
+)
+# "her password !PurpleSky77", "login password Start@2025": no verb, so a strong-looking value.
+_PROSE_KEYWORD_VALUE = re.compile(
+    rf"(?i)\b(?P<keyword>{_PASSWORD_KEYWORD})[ \t]*[:=]?[ \t]+"
+    r"(?P<value>\"[^\"\s]{4,64}\"|'[^'\s]{4,64}'|“[^”\s]{4,64}”|‘[^’\s]{4,64}’|[^\s\"'`“‘]{6,64})"
+)
+# "user daan-bakker pass Granite?29", "username: bob password: x".
+_USER_PASS = re.compile(
+    rf"(?i)\buser(?:[ \t_-]?name)?[ \t]*[:=]?[ \t]+[^\s/]{{2,64}}[ \t,;]+(?:and[ \t]+)?(?:pass|{_PASSWORD_KEYWORD})"
+    r"[ \t]*[:=]?[ \t]+(?P<value>[^\s\"'`]{2,64})"
+)
+# "log in as admin / Glacier!1266", "Login: kwojcik@onet.pl / Meadow$1313".
+_CREDENTIAL_PAIR = re.compile(
+    r"(?i)(?:(?P<email>[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,5})"
+    r"|\b(?:as|user(?:name)?|login|account)[ \t]*:?[ \t]+[\w.@+-]{2,64})"
+    r"[ \t]*/[ \t]*(?P<value>[^\s/]{4,64})"
+)
+_LOGIN_WORDS = re.compile(r"(?i)log[ -]?in|sign[ -]?in|password|credential|account|portal|user|access|leak|expos")
+# A 32+ character hex or mixed key right after a key word: "the datadog key is 841dd2...".
+_KEYWORD_TOKEN = re.compile(
+    r"(?i)\b(?:api[ _-]?key|key|token|auth[ _-]?token|access[ _-]?token|secret)(?:[ \t]+(?:is|was)|[ \t]*[:=])?"
+    r"[ \t]+(?P<value>[A-Za-z0-9]{32,128})(?![\w-])"
 )
 
 
 def _find_prose_secrets(text: str, lowered: str) -> Iterator[_Finding]:
-    if not any(word in lowered for word in ("pass", "pwd", "pw", "secret", "token", "key")):
+    if not any(word in lowered for word in ("pas", "pss", "pwd", "pw", "secret", "token", "key")):
         return
     for regex in (_PROSE_STATEMENT, _PROSE_VERB_LED, _PROSE_SET_TO):
         for statement in regex.finditer(text):
             keyword = statement.group("keyword").lower()
-            kind = PASSWORD if ("pass" in keyword or keyword in ("pwd", "pw")) else API_KEY
+            kind = PASSWORD if keyword.startswith(("pa", "ps", "pw")) else API_KEY
             value, offset, quoted = _unquote(statement.group("value"))
             if not quoted:
                 value = _trim_prose_value(value)
@@ -862,6 +900,45 @@ def _find_prose_secrets(text: str, lowered: str) -> Iterator[_Finding]:
                 yield _Finding(API_KEY, start, start + len(value), SCORE_PROSE_KEY, "secret_in_prose",
                                pattern=regex.pattern, context_based=True)
 
+
+
+def _find_credentials_without_verb(text: str, lowered: str) -> Iterator[_Finding]:
+    """Passwords and keys stated without "is": keyword + value, user/pass pairs, "user / password"."""
+    if any(word in lowered for word in ("pas", "pss", "pwd", "pw")):
+        for regex, strict in ((_PROSE_KEYWORD_VALUE, True), (_USER_PASS, False)):
+            for statement in regex.finditer(text):
+                value, offset, quoted = _unquote(statement.group("value"))
+                if not quoted:
+                    value = _trim_prose_value(value)
+                start = statement.start("value") + offset
+                # Quoted after the keyword ("password 'B@np0rt#24'"): a password-like value suffices.
+                if strict and not (_looks_like_password(value) if quoted else _looks_like_strong_password(value)):
+                    continue
+                if not strict and (not _looks_like_password(value) or _NON_SECRET_SHAPE.fullmatch(value)):
+                    continue
+                yield _Finding(PASSWORD, start, start + len(value), SCORE_PROSE_PASSWORD, "password_without_verb",
+                               pattern=regex.pattern, context_based=True)
+    if "/" in text:
+        for pair in _CREDENTIAL_PAIR.finditer(text):
+            value = _trim_prose_value(pair.group("value"))
+            if not _looks_like_strong_password(value) or _NON_SECRET_SHAPE.fullmatch(value):
+                continue
+            # An e-mail before "/" is a login only where the text speaks of logins.
+            if pair.group("email") and not _LOGIN_WORDS.search(text, max(0, pair.start() - 120), pair.start()):
+                continue
+            start = pair.start("value")
+            yield _Finding(PASSWORD, start, start + len(value), SCORE_PROSE_PASSWORD, "user_slash_password",
+                           pattern=_CREDENTIAL_PAIR.pattern, context_based=True)
+    if "key" in lowered or "token" in lowered or "secret" in lowered:
+        for statement in _KEYWORD_TOKEN.finditer(text):
+            value = statement.group("value")
+            is_hex = all(char in "0123456789abcdefABCDEF" for char in value)
+            mixed = (any(c.isupper() for c in value) and any(c.islower() for c in value)
+                     and any(c.isdigit() for c in value))
+            if not ((is_hex and any(c.isdigit() for c in value) and any(c.isalpha() for c in value)) or mixed):
+                continue
+            yield _Finding(API_KEY, statement.start("value"), statement.end("value"), SCORE_PROSE_KEY,
+                           "key_after_keyword", pattern=_KEYWORD_TOKEN.pattern, context_based=True)
 
 # --------------------------------------------------------------------------------------
 # Opt-in: quoted high-entropy strings (detect-secrets' Base64/Hex high-entropy plugins).
@@ -979,6 +1056,7 @@ class SecretsRecognizer(EntityRecognizer):
             *_find_config_assignments(text, lowered),
             *_find_xml_and_cli(text, lowered),
             *_find_prose_secrets(text, lowered),
+            *_find_credentials_without_verb(text, lowered),
         ]
         if self._detect_high_entropy_strings:
             findings.extend(_find_high_entropy_strings(text))

@@ -23,6 +23,7 @@ non-English prose.
 
 from __future__ import annotations
 
+from policy.categories import SPECIAL_CATEGORY_ENTITY_TYPES
 from policy.recognizers._lexicon import (
     ANY,
     COPULA,
@@ -34,15 +35,9 @@ from policy.recognizers._lexicon import (
     term_table,
 )
 
-RELIGION = "RELIGION"
-ETHNIC_ORIGIN = "ETHNIC_ORIGIN"
-SEXUAL_ORIENTATION = "SEXUAL_ORIENTATION"
-POLITICAL_OPINION = "POLITICAL_OPINION"
-TRADE_UNION = "TRADE_UNION"
-GENETIC_DATA = "GENETIC_DATA"
-CRIMINAL_RECORD = "CRIMINAL_RECORD"
-SPECIAL_CATEGORY_ENTITY_TYPES = (RELIGION, ETHNIC_ORIGIN, SEXUAL_ORIENTATION, POLITICAL_OPINION, TRADE_UNION,
-                                 GENETIC_DATA, CRIMINAL_RECORD)
+# The names live in policy.categories, so that the table loads without Presidio or spaCy.
+(RELIGION, ETHNIC_ORIGIN, SEXUAL_ORIENTATION, POLITICAL_OPINION, TRADE_UNION, GENETIC_DATA,
+ CRIMINAL_RECORD) = SPECIAL_CATEGORY_ENTITY_TYPES
 
 RELIGION_TIGHT = """
 muslim; moslem; jewish; jew; christian; catholic; roman catholic; protestant; hindu; sikh; buddhist; atheist
@@ -171,6 +166,4 @@ class SpecialCategoryRecognizer(LexiconRecognizer):
         # "union" of SQL, sets and types; "party" of software ("third-party").
         vetoes=((TRADE_UNION, _CODE_WORDS), (POLITICAL_OPINION, _CODE_WORDS)),
     )
-    # English words one typo away from a term: never typos.
-    STOPWORDS = frozenset("christians catholics".split())
     SCORE = 0.65
