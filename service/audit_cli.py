@@ -54,7 +54,7 @@ from service.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, comma
 if TYPE_CHECKING:  # the policy engine imports Presidio, seconds of start-up: only `replay` needs it
     from policy.decision import Verdict
     from policy.detect import Finding
-    from policy.rego import RegoEngine
+    from policy.pipeline import Policy
 
 
 Chain = tuple[Path, ...]
@@ -553,10 +553,11 @@ class Change:
 def run_replay(params: ReplayParams, out: TextIO, err: TextIO) -> int:
     """Re-decide each logged input under the candidate policy; exit 1 when any decision changes."""
     from policy.errors import PolicyError
+    from policy.pipeline import Policy
     from policy.rego import RegoEngine
 
     try:
-        replayer = Replayer(RegoEngine(load_bundle(params.policy_path)), params.fallback_target,
+        replayer = Replayer(Policy(RegoEngine(load_bundle(params.policy_path))), params.fallback_target,
                             params.floor_categories)
     except PolicyError as exc:
         raise UsageError(f"--policy: {exc}") from None
@@ -603,18 +604,16 @@ class Replayer:
     any policy error ─▶ fallback. Timeouts are not replayed.
     """
 
-    def __init__(self, engine: RegoEngine, fallback_target: str | None, floor_categories: frozenset[str]) -> None:
-        from policy.decision import targets_from_data
-
-        self._engine = engine
-        self._targets = targets_from_data(engine.bundle.data)
+    def __init__(self, policy: Policy, fallback_target: str | None, floor_categories: frozenset[str]) -> None:
+        self._policy = policy
+        self._targets = policy.targets
         self._fallback_target = fallback_target
         self._floor = floor_categories
-        self.revision = engine.revision
+        self.revision = policy.revision
 
     def decide(self, record: Mapping[str, Any]) -> Verdict:
         """The verdict the candidate policy gives the record's input."""
-        from policy.decision import DECISION_RULE, check_result, fallback
+        from policy.decision import check_result, fallback
         from policy.errors import PolicyError
 
         input_document = record["input"]
@@ -625,7 +624,7 @@ class Replayer:
             reason = record.get("fallback_reason") or "detection did not complete"
             return fallback(code, reason, targets=self._targets, fallback_target=self._fallback_target)
         try:
-            result = self._engine.evaluate(DECISION_RULE, input_document)
+            result = self._policy.evaluate(input_document)
             return check_result(result, targets=self._targets, findings=findings, floor_categories=self._floor)
         except PolicyError as exc:
             return fallback(exc.code, f"{exc.code}: {exc}", targets=self._targets,
