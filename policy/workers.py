@@ -38,6 +38,7 @@ log = logging.getLogger("residency.workers")
 
 DEFAULT_MAX_BATCH = 32
 DEFAULT_RESULT_TIMEOUT_S = 30.0
+_CALLER_SLACK_S = 5.0
 _STOP = None
 
 
@@ -83,15 +84,17 @@ class DetectionWorkers:
     def spans(self, texts: Sequence[str]) -> list[tuple[Span, ...]]:
         """Spans per text, from whichever workers are free; raises DetectionError.
 
-        Waits at most `result_timeout_s`, so that a request thread is never held by a
-        worker that stopped answering (the pipeline's own, shorter timeout decides first).
+        A worker that does not answer within `result_timeout_s` is killed and replaced, and
+        its batch fails; a request thread never waits much longer than that (the pipeline's
+        own, shorter timeout usually decides first).
         """
         futures: list[Future] = []
         for text in texts:
             future: Future = Future()
             self._queue.put((text, future))
             futures.append(future)
-        deadline = time.monotonic() + self._result_timeout_s
+        # Longer than a feeder waits on its worker, so that the feeder's own verdict comes first.
+        deadline = time.monotonic() + self._result_timeout_s + _CALLER_SLACK_S
         try:
             return [future.result(timeout=max(0.0, deadline - time.monotonic())) for future in futures]
         except FutureTimeout:
@@ -135,7 +138,13 @@ class DetectionWorkers:
                 return
             try:
                 connection.send([text for text, _ in batch])
-                status, payload = connection.recv()
+                if connection.poll(self._result_timeout_s):
+                    status, payload = connection.recv()
+                else:
+                    # A worker stuck on one batch holds every later one: replace it.
+                    process.kill()
+                    process.join(timeout=5)
+                    status, payload = "error", f"detection worker overran {self._result_timeout_s} s and was replaced"
             except (EOFError, OSError):
                 process.join(timeout=1)  # reap it, for its exit code
                 status, payload = "error", f"detection worker died (exit code {process.exitcode})"

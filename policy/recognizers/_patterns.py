@@ -7,8 +7,12 @@ import re
 # Presidio's default flags without IGNORECASE: identifier shapes are case-sensitive
 # ([A-Z] means a capital); labels use inline (?i:...).
 CASE_SENSITIVE_FLAGS = re.DOTALL | re.MULTILINE
-# Between a label and its value: "number is", ":", "#", "no.", or just a space.
-LABEL_GAP = r"\s*(?:(?i:number|num|no\.?|nr\.?|#|id)\s*)?(?:(?i:is|was)\s+|[:#=]\s*|-\s+|\s+)"
+# Between a label and its value: "number is", ":", "#", "no.", or just a space. Every run
+# of spaces is bounded: inside a lookbehind, unbounded \s* next to \s+ backtracks
+# cubically over a long run of spaces (a 1,000-space message took 28 s).
+_SPACES = r"\s{0,3}"
+_SPACE = r"\s{1,3}"
+LABEL_GAP = rf"{_SPACES}(?:(?i:number|num|no\.?|nr\.?|#|id){_SPACES})?(?:(?i:is|was){_SPACE}|[:#=]{_SPACES}|-{_SPACE}|{_SPACE})"
 
 
 def digits_of(text: str) -> str:

@@ -68,10 +68,11 @@ class NameRecognizer(EntityRecognizer):
     """PERSON in greetings, thanks, sign-offs, headers, titles, relations and self-introductions."""
 
     ENTITIES = (PERSON,)
+    # Gaps are bounded (at most 3): "[ \t]*,?[ \t]+" backtracks quadratically over a long run of spaces.
     PATTERNS: ClassVar[tuple[tuple[str, regex.Pattern[str], float], ...]] = (
-        ("greeting", regex.compile(rf"(?i:(?<![\p{{L}}])(?:{_GREETING}))[ \t]*,?[ \t]+(?-i:{_NAME_GROUP})"
+        ("greeting", regex.compile(rf"(?i:(?<![\p{{L}}])(?:{_GREETING}))[ \t]{{0,3}},?[ \t]{{1,3}}(?-i:{_NAME_GROUP})"
                                    rf"(?=[ \t]*(?:[,!:;.\n]|$|—|-\s))"), 0.7),
-        ("thanks", regex.compile(rf"(?i:(?<![\p{{L}}])(?:{_THANKS}))[ \t]*,?[ \t]+(?-i:{_NAME_GROUP})"
+        ("thanks", regex.compile(rf"(?i:(?<![\p{{L}}])(?:{_THANKS}))[ \t]{{0,3}},?[ \t]{{1,3}}(?-i:{_NAME_GROUP})"
                                  rf"(?:[ \t]+and[ \t]+(?-i:(?P<second>{_NAME})))?(?=[ \t]*(?:[,!:;.\n]|$|for\b|—))"),
          0.7),
         ("sign-off", regex.compile(rf"(?im:^[ \t>]*(?:{_SIGN_OFF})[ \t]*[,!.]?[ \t]*\r?\n[ \t>]*)(?-i:{_NAME_GROUP})"
@@ -80,7 +81,7 @@ class NameRecognizer(EntityRecognizer):
          0.7),
         ("title", regex.compile(rf"(?<![\p{{L}}]){_TITLE}[ \t]+(?P<name>(?:{_PARTICLE}[ \t]+){{0,2}}{_NAME})(?![\p{{L}}\d])"),
          0.7),
-        ("relation", regex.compile(rf"(?i:\b(?:my|our|his|her|their)[ \t]+(?:\p{{Ll}}+[ \t]+)?{_RELATION})[ \t]*,?[ \t]+"
+        ("relation", regex.compile(rf"(?i:\b(?:my|our|his|her|their)[ \t]+(?:\p{{Ll}}+[ \t]+)?{_RELATION})[ \t]{{0,3}},?[ \t]{{1,3}}"
                                    rf"(?-i:{_NAME_GROUP})"), 0.6),
         # "She named him Sean", "Her maiden name is Cortés", "the name on the account is Tiffany Ilić"
         ("naming", regex.compile(rf"(?i:\b(?:named|called|maiden[ \t]+name[ \t]+(?:is|was)|name[ \t]+on[ \t]+the[ \t]+"

@@ -20,7 +20,7 @@ _TLD = r"[a-z]{2,10}(?:" + _DOT + r"[a-z]{2,10})?\b"
 class ObfuscatedEmailRecognizer(PatternRecognizer):
     PATTERNS = [
         Pattern("mailbox-like local part",
-                rf"\b(?=[\w.+-]*[\d._+-])[a-z0-9][\w.+-]{{1,63}}{_AT}[a-z0-9][\w-]{{1,62}}{_DOT}{_TLD}", 0.6),
+                rf"\b(?=[\w.+-]{{0,63}}[\d._+-])[a-z0-9][\w.+-]{{1,63}}{_AT}[a-z0-9][\w-]{{1,62}}{_DOT}{_TLD}", 0.6),
         Pattern("well-known provider",
                 rf"\b[a-z0-9][\w.+-]{{1,63}}{_AT}(?:{_PROVIDERS}){_DOT}{_TLD}", 0.6),
     ]

@@ -220,3 +220,21 @@ def test_presidio_errors_are_logged_without_the_text(detector, caplog):
     assert "ERROR in iban_recognizer.validate_result (message withheld" in caplog.text  # the record survives
     assert planted not in caplog.text and "DE8937" not in caplog.text
     assert all(r.exc_info is None for r in caplog.records if r.name.startswith("presidio"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Hello" + " " * 20_000 + "world", id="run-of-spaces-after-a-greeting"),
+        pytest.param("tin " + " " * 20_000, id="run-of-spaces-after-a-label"),
+        pytest.param("A-" * 10_000, id="dash-separated-word-run"),
+        pytest.param("1." * 10_000, id="dotted-digit-run"),
+    ],
+)
+def test_hostile_inputs_finish_or_fail_closed(detector, text):
+    """Every one of our recognizers is linear on these; Presidio's own URL regex is not on the
+    dotted run, so its regex timeout fires and detection fails closed instead of stalling."""
+    try:
+        detector.detect([Message("user", text)])
+    except DetectionError as error:
+        assert "timed out" in str(error)

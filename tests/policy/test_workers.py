@@ -64,3 +64,16 @@ def test_killed_workers_fail_their_batch_and_are_replaced(workers):
         raise AssertionError(f"detection did not recover: {errors}")
     assert found[0][0].entity_type == "EMAIL_ADDRESS"
     assert set(errors) <= {"detection worker died (exit code -9)"}
+
+
+def test_a_worker_that_overruns_is_replaced():
+    # A deadline no analysis can meet stands for a worker stuck on a hostile input.
+    pool = DetectionWorkers(DetectionSettings(), processes=1, result_timeout_s=0.001)
+    pool.start()
+    try:
+        first = pool._feeders[0]
+        with pytest.raises(DetectionError, match="overran 0.001 s and was replaced"):
+            pool.spans(["Explain the CAP theorem"])
+        assert first.is_alive()  # the feeder carries on with a new worker
+    finally:
+        pool.close()
