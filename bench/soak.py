@@ -102,6 +102,25 @@ def logged_ids(audit_dir) -> tuple[set[str], str]:
     return ids, "; ".join(report)
 
 
+def started(extra_args: list[str]) -> Sidecar:
+    sidecar = Sidecar(extra_args=extra_args)
+    sidecar.start()
+    sidecar.wait_serving()
+    return sidecar
+
+
+def interrupted_load(sidecar: Sidecar, args: argparse.Namespace, interrupt) -> Tally:
+    """Load the sidecar, call `interrupt` halfway through, and let the clients finish."""
+    tally, stop = Tally(), threading.Event()
+    loader = threading.Thread(target=load, args=(sidecar.address, args.clients, args.seconds, tally, stop))
+    loader.start()
+    time.sleep(args.seconds / 2)
+    interrupt()
+    stop.set()
+    loader.join()
+    return tally
+
+
 def print_phase(name: str, tally: Tally, logged: set[str], chain: str, extra: str = "") -> bool:
     latencies = sorted(tally.latencies_ms)
     p50 = statistics.median(latencies) if latencies else 0.0
@@ -124,56 +143,37 @@ def main() -> int:
     print(f"machine: {os.cpu_count()} cores; clients={args.clients}, {args.seconds:.0f} s a phase")
     ok = True
 
-    sidecar = Sidecar(extra_args=["--workers", str(args.workers)])
-    sidecar.start()
-    sidecar.wait_serving()
+    workers = ["--workers", str(args.workers)]
+
+    loaded = started(workers)
     tally = Tally()
-    load(sidecar.address, args.clients, args.seconds, tally, threading.Event())
-    code = sidecar.stop()
-    ok &= print_phase("load", tally, *logged_ids(sidecar.audit_dir), f" exit={code}") and not tally.errors
+    load(loaded.address, args.clients, args.seconds, tally, threading.Event())
+    code = loaded.stop()
+    ok &= print_phase("load", tally, *logged_ids(loaded.audit_dir), f" exit={code}") and not tally.errors
 
     # kill -9 mid-load, then a restart on the same log must carry on the chain.
-    tally, stop = Tally(), threading.Event()
-    sidecar = Sidecar(extra_args=["--workers", str(args.workers)])
-    sidecar.start()
-    sidecar.wait_serving()
-    loader = threading.Thread(target=load, args=(sidecar.address, args.clients, args.seconds, tally, stop))
-    loader.start()
-    time.sleep(args.seconds / 2)
-    os.kill(sidecar.process.pid, signal.SIGKILL)
-    stop.set()
-    loader.join()
-    sidecar.stop()
-    logged, chain = logged_ids(sidecar.audit_dir)
+    killed = started(workers)
+    tally = interrupted_load(killed, args, lambda: os.kill(killed.process.pid, signal.SIGKILL))
+    killed.stop()
+    logged, chain = logged_ids(killed.audit_dir)
     ok &= print_phase("kill -9", tally, logged, chain)
-    log_path = str(sidecar.audit_dir / "audit.jsonl")
-    restarted = Sidecar(extra_args=["--workers", str(args.workers), "--audit-log", log_path])
-    restarted.start()
-    restarted.wait_serving()
+    restarted = started([*workers, "--audit-log", str(killed.audit_dir / "audit.jsonl")])
     after = Tally()
     load(restarted.address, 2, 2.0, after, threading.Event())
     restarted.stop()
-    restarted.cleanup()
-    logged_after, chain_after = logged_ids(sidecar.audit_dir)
-    kept_aside = sorted(p.name for p in sidecar.audit_dir.glob("audit.jsonl.torn-*"))
+    logged_after, chain_after = logged_ids(killed.audit_dir)
+    kept_aside = sorted(p.name for p in killed.audit_dir.glob("audit.jsonl.torn-*"))
     print(f"restart  answered={len(after.answered)} records={len(logged_after)} chain[{chain_after}] "
           f"torn_tail_kept_aside={kept_aside or 'none'}")
     ok &= "BROKEN" not in chain_after and set(after.answered) <= logged_after
 
     # SIGTERM mid-load: every answered decision must be in the log, and the exit clean.
-    tally, stop = Tally(), threading.Event()
-    sigterm = Sidecar(extra_args=["--workers", str(args.workers)])
-    sigterm.start()
-    sigterm.wait_serving()
-    loader = threading.Thread(target=load, args=(sigterm.address, args.clients, args.seconds, tally, stop))
-    loader.start()
-    time.sleep(args.seconds / 2)
-    code = sigterm.stop()
-    stop.set()
-    loader.join()
-    ok &= print_phase("SIGTERM", tally, *logged_ids(sigterm.audit_dir), f" exit={code}") and code == 0
+    terminated = started(workers)
+    codes: list[int | None] = []
+    tally = interrupted_load(terminated, args, lambda: codes.append(terminated.stop()))
+    ok &= print_phase("SIGTERM", tally, *logged_ids(terminated.audit_dir), f" exit={codes[0]}") and codes[0] == 0
 
-    for used in (sidecar, sigterm):
+    for used in (loaded, killed, restarted, terminated):
         used.cleanup()
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
