@@ -32,9 +32,13 @@ DEFAULT_SCORE_THRESHOLD = 0.5
 # its context words include "us", which Presidio matches as a substring of any word ("business").
 DEFAULT_TYPE_THRESHOLDS: Mapping[str, float] = {"PHONE_NUMBER": 0.4, "ES_PASSPORT": 0.4, "IT_PASSPORT": 0.4}
 DEFAULT_CACHE_SIZE = 4096
-# Presidio reads tokens, lemmas and entities; the dependency parser only costs time
-# (findings are identical without it: tests/policy/test_detect.py).
-DEFAULT_SPACY_DISABLE = ("parser",)
+# Presidio reads entities, tokens and lemmas. In en_core_web_sm the NER has a tok2vec of its
+# own; the shared tok2vec, tagger, parser, attribute ruler and lemmatizer only make lemmas and
+# parses: half of spaCy's time and 17 MB per process. They are removed after loading; lemmas
+# then come from `lowercase_lemmas`: Presidio matches its context words as substrings of them
+# ("passport" in "passports"), so lower case does that job (same findings on every bench set).
+DEFAULT_SPACY_REMOVE = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
+LOWERCASE_LEMMAS = "residency_lowercase_lemmas"
 DEFAULT_REGEX_TIMEOUT_S = 1.0
 
 
@@ -82,7 +86,7 @@ class DetectionSettings:
     score_threshold: float = DEFAULT_SCORE_THRESHOLD
     type_thresholds: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_TYPE_THRESHOLDS))
     cache_size: int = DEFAULT_CACHE_SIZE
-    spacy_disable: tuple[str, ...] = DEFAULT_SPACY_DISABLE
+    spacy_remove: tuple[str, ...] = DEFAULT_SPACY_REMOVE
     # Presidio waits 60 s on a regex before skipping it; a skipped regex fails detection
     # closed (see _PresidioLogGate), so a hostile input costs at most this much per pattern.
     regex_timeout_s: float = DEFAULT_REGEX_TIMEOUT_S
@@ -296,11 +300,10 @@ class _PresidioLogGate(logging.Filter):
 
 
 def gate_presidio_logs() -> None:
-    """Install the gate on Presidio's own loggers: it holds even when the root logger is at DEBUG."""
-    for name in ("presidio-analyzer", "presidio-anonymizer"):
-        presidio_logger = logging.getLogger(name)
-        if not any(isinstance(f, _PresidioLogGate) for f in presidio_logger.filters):
-            presidio_logger.addFilter(_PresidioLogGate())
+    """Install the gate on Presidio's analyzer logger: it holds even when the root logger is at DEBUG."""
+    presidio_logger = logging.getLogger("presidio-analyzer")
+    if not any(isinstance(f, _PresidioLogGate) for f in presidio_logger.filters):
+        presidio_logger.addFilter(_PresidioLogGate())
 
 
 def build_analyzer(settings: DetectionSettings):
@@ -323,17 +326,28 @@ def build_analyzer(settings: DetectionSettings):
         raise ConfigError(
             f"detection.model: spaCy model {settings.model!r} is not installed (pip install it, or give a path)"
         )
-    nlp_engine = NlpEngineProvider(
-        nlp_configuration={
-            "nlp_engine_name": "spacy",
-            "models": [{"lang_code": settings.language, "model_name": settings.model}],
-        }
-    ).create_engine()
+    from thinc.api import use_ops
+    from threadpoolctl import threadpool_limits
+
+    # thinc's default BLIS kernels run NER at 60 % of the speed of numpy's OpenBLAS here, with
+    # identical entities (bench/README.md "Performance"). One BLAS thread: the matrices are small
+    # and each detection worker has a core of its own; a second thread only burns CPU.
+    threadpool_limits(limits=1, user_api="blas")
+    with use_ops("numpy", use_blis=False):
+        nlp_engine = NlpEngineProvider(
+            nlp_configuration={
+                "nlp_engine_name": "spacy",
+                "models": [{"lang_code": settings.language, "model_name": settings.model}],
+            }
+        ).create_engine()
     _set_presidio_regex_timeout(settings.regex_timeout_s)
     nlp = nlp_engine.get_nlp(settings.language)
-    for component in settings.spacy_disable:
+    for component in settings.spacy_remove:
         if component in nlp.pipe_names:
-            nlp.disable_pipe(component)
+            nlp.remove_pipe(component)
+    if "lemmatizer" not in nlp.pipe_names:
+        _register_lowercase_lemmas()
+        nlp.add_pipe(LOWERCASE_LEMMAS)
     registry = RecognizerRegistryProvider(
         conf_file=settings.recognizers_yaml, nlp_engine=nlp_engine
     ).create_recognizer_registry()
@@ -342,6 +356,19 @@ def build_analyzer(settings: DetectionSettings):
     return AnalyzerEngine(
         registry=registry, nlp_engine=nlp_engine, supported_languages=[settings.language]
     )
+
+
+def _register_lowercase_lemmas() -> None:
+    from spacy.language import Language
+
+    if Language.has_factory(LOWERCASE_LEMMAS):
+        return
+
+    @Language.component(LOWERCASE_LEMMAS)
+    def lowercase_lemmas(doc):
+        for token in doc:
+            token.lemma_ = token.lower_
+        return doc
 
 
 def _set_presidio_regex_timeout(seconds: float) -> None:

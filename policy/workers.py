@@ -10,8 +10,9 @@
 
 gRPC Python holds the GIL, so detection, the costly part, runs in processes of its own:
 each loads the model once and analyses whole batches. A feeder only takes the next
-batch when its worker is free, so under load batches grow and when idle a message goes
-alone: no timer adds latency. Policy evaluation, redaction and the audit log stay in
+batch when its worker is free, and then its share of what waits, so under load batches
+grow, and when idle a request's new messages are spread over the workers: no timer adds
+latency. Policy evaluation, redaction and the audit log stay in
 the server process, which keeps one audit chain and one policy in force.
 
 A worker that dies fails the batch it held (DetectionError, so those requests fall
@@ -179,7 +180,10 @@ class DetectionWorkers:
         if first is _STOP:
             return None
         batch = [first]
-        while len(batch) < self._max_batch:
+        # A fair share of what is waiting, so that the new messages of one request (a chat
+        # turn brings two) are analysed side by side when the workers are idle.
+        share = min(self._max_batch, -(-(1 + self._queue.qsize()) // self._processes))
+        while len(batch) < share:
             try:
                 item = self._queue.get_nowait()
             except queue.Empty:

@@ -51,7 +51,7 @@ AREAS = [
     ("phonenumbers", ("/phonenumbers/",)),
     ("tldextract / email, URL validation", ("tldextract", "/validators/", "idna")),
     ("Presidio analyzer (other)", ("presidio_analyzer",)),
-    ("Presidio anonymizer (redaction)", ("presidio_anonymizer", "policy/redact.py")),
+    ("redaction", ("policy/redact.py",)),
     ("pipeline, decision, servicer", ("policy/", "service/")),
     ("protobuf", ("google/protobuf", "_message", "protobuf")),
     ("json", ("/json/", "json.")),

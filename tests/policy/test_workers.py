@@ -77,3 +77,17 @@ def test_a_worker_that_overruns_is_replaced():
         assert first.is_alive()  # the feeder carries on with a new worker
     finally:
         pool.close()
+
+
+@pytest.mark.parametrize(
+    ("waiting", "processes", "max_batch", "taken"),
+    [(2, 2, 32, 1), (5, 2, 32, 3), (40, 2, 8, 8), (3, 1, 32, 3), (1, 4, 32, 1)],
+)
+def test_a_feeder_takes_its_share_of_what_waits(waiting, processes, max_batch, taken):
+    pool = DetectionWorkers(DetectionSettings(), processes=processes, max_batch=max_batch)  # never started
+    for n in range(waiting):
+        pool._queue.put((f"text {n}", None))
+
+    batch = pool._next_batch()
+
+    assert [text for text, _ in batch] == [f"text {n}" for n in range(taken)]
