@@ -90,6 +90,8 @@ class DetectionSettings:
     # Presidio waits 60 s on a regex before skipping it; a skipped regex fails detection
     # closed (see _PresidioLogGate), so a hostile input costs at most this much per pattern.
     regex_timeout_s: float = DEFAULT_REGEX_TIMEOUT_S
+    # Skip recognizers on texts they cannot match (policy/prechecks.py); off only to test that.
+    prechecks: bool = True
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.type_thresholds) - set(CATEGORY_BY_ENTITY))
@@ -317,6 +319,7 @@ def build_analyzer(settings: DetectionSettings):
     from presidio_analyzer.nlp_engine import NlpEngineProvider
     from presidio_analyzer.recognizer_registry import RecognizerRegistryProvider
 
+    from policy.prechecks import install_prechecks
     from policy.recognizers import residency_recognizers
 
     if not Path(settings.recognizers_yaml).is_file():
@@ -353,6 +356,8 @@ def build_analyzer(settings: DetectionSettings):
     ).create_recognizer_registry()
     for recognizer in residency_recognizers():
         registry.add_recognizer(recognizer)
+    if settings.prechecks:
+        install_prechecks(registry.recognizers)
     return AnalyzerEngine(
         registry=registry, nlp_engine=nlp_engine, supported_languages=[settings.language]
     )

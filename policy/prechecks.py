@@ -1,0 +1,149 @@
+"""Prechecks: skip a recognizer on a text it cannot match, for the same findings at less cost.
+
+Most pattern recognizers need digits: an SSN has nine, an NHS number ten, a card twelve or
+more, and half of all chat messages have none. `required_digits` reads a pattern with
+`re`'s own parser and returns the fewest digits any match must contain; a recognizer whose
+every pattern needs k digits is skipped on a text with fewer than k. Two recognizers that
+are not plain patterns get a precheck of their own:
+
+    PhoneRecognizer   phonenumbers accepts no valid number shorter than the shortest its
+                      metadata allows (4 digits, in Germany), national or international
+    UrlRecognizer     every pattern holds `[a-z0-9.\\-]{1,253}[.](?:com|…)`, so a text
+                      without a dot between such a character and a letter has no URL
+
+A precheck only ever skips work whose result would have been empty:
+tests/policy/test_prechecks.py compares gated and ungated analysis.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+import regex
+
+_DIGIT = re.compile(r"\d")  # Unicode decimal digits, as `\d` in Presidio's `regex` patterns
+# Presidio compiles its URL patterns with IGNORECASE (and their own `(?i)`), with `regex`.
+_URL_DOMAIN_DOT = regex.compile(r"[a-z0-9.\-][.][a-z]", flags=regex.IGNORECASE)
+
+Precheck = Callable[[str], bool]
+
+
+def install_prechecks(recognizers: Iterable) -> dict[str, str]:
+    """Wrap `analyze` of every recognizer that has a precheck; returns {name: precheck} for the log."""
+    from presidio_analyzer import PatternRecognizer
+    from presidio_analyzer.predefined_recognizers import PhoneRecognizer, UrlRecognizer
+
+    installed: dict[str, str] = {}
+    for recognizer in recognizers:
+        if type(recognizer) is PhoneRecognizer:
+            digits = phone_min_digits(recognizer.supported_regions)
+            _gate(recognizer, _has_digits(digits))
+            installed[recognizer.name] = f">= {digits} digits"
+        elif type(recognizer) is UrlRecognizer:
+            _gate(recognizer, lambda text: _URL_DOMAIN_DOT.search(text) is not None)
+            installed[recognizer.name] = "a domain-like dot"
+        elif type(recognizer).analyze is PatternRecognizer.analyze and recognizer.patterns:
+            # Only plain pattern recognizers: a subclass's own analyze may find more than its patterns.
+            flags = recognizer.global_regex_flags or 0
+            digits = min(required_digits(pattern.regex, flags) for pattern in recognizer.patterns)
+            if digits > 0:
+                _gate(recognizer, _has_digits(digits))
+                installed[recognizer.name] = f">= {digits} digits"
+    return installed
+
+
+def required_digits(pattern: str, flags: int = 0) -> int:
+    """The fewest decimal digits any match of `pattern` contains; 0 when unsure.
+
+    `flags` are `re`/`regex` flags (their values agree); VERBOSE changes what is a literal.
+    """
+    import re._parser as parser
+
+    try:
+        return _min_digits(parser.parse(pattern, flags))
+    except (re.error, RecursionError, TypeError, ValueError):
+        return 0  # syntax only `regex` knows: never skip
+
+
+def phone_min_digits(regions: Iterable[str]) -> int:
+    """Digits in the shortest valid number, national in `regions` or international from anywhere."""
+    import phonenumbers
+    from phonenumbers import PhoneMetadata
+    from phonenumbers.phonenumberutil import SUPPORTED_REGIONS
+
+    def shortest(region: str) -> int | None:
+        metadata = PhoneMetadata.metadata_for_region(region)
+        lengths = [n for n in metadata.general_desc.possible_length if n > 0] if metadata else []
+        return min(lengths) if lengths else None
+
+    national = [n for n in map(shortest, regions) if n]
+    international = [
+        len(str(phonenumbers.country_code_for_region(region))) + n
+        for region in SUPPORTED_REGIONS
+        if (n := shortest(region))
+    ]
+    return max(1, min(national + international))
+
+
+def _has_digits(count: int) -> Precheck:
+    def precheck(text: str) -> bool:
+        found = 0
+        for _ in _DIGIT.finditer(text):
+            found += 1
+            if found >= count:
+                return True
+        return False
+
+    return precheck
+
+
+def _gate(recognizer, precheck: Precheck) -> None:
+    analyze = recognizer.analyze
+
+    def analyze_if_possible(text, entities, nlp_artifacts=None, *args, **kwargs):
+        return analyze(text, entities, nlp_artifacts, *args, **kwargs) if precheck(text) else []
+
+    recognizer.analyze = analyze_if_possible
+
+
+def _min_digits(items) -> int:
+    import re._constants as c
+
+    total = 0
+    for op, av in items:
+        if op is c.LITERAL:
+            total += _is_digit_code(av)
+        elif op is c.IN:
+            total += _class_is_digits(av)
+        elif op is c.SUBPATTERN:
+            total += _min_digits(av[-1])
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            total += av[0] * _min_digits(av[2])
+        elif op is c.BRANCH:
+            total += min(_min_digits(branch) for branch in av[1])
+        elif op is c.ATOMIC_GROUP:
+            total += _min_digits(av)
+        # Anything else (anchors, lookarounds, ".", negated characters, backreferences)
+        # guarantees no digit.
+    return total
+
+
+def _class_is_digits(items) -> bool:
+    import re._constants as c
+
+    if not items:
+        return False
+    for op, av in items:
+        if op is c.CATEGORY and av is c.CATEGORY_DIGIT:
+            continue
+        if op is c.RANGE and _is_digit_code(av[0]) and _is_digit_code(av[1]):
+            continue
+        if op is c.LITERAL and _is_digit_code(av):
+            continue
+        return False  # NEGATE, letters, other categories…
+    return True
+
+
+def _is_digit_code(code: int) -> bool:
+    return 0x30 <= code <= 0x39

@@ -1,0 +1,106 @@
+"""Prechecks skip recognizers on texts they cannot match, and never change a finding."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import phonenumbers
+import pytest
+from phonenumbers.phonenumberutil import SUPPORTED_REGIONS
+
+from policy.detect import DetectionSettings, SpanAnalyzer, build_analyzer
+from policy.prechecks import phone_min_digits, required_digits
+
+BENCH_DATA = Path(__file__).resolve().parents[2] / "bench" / "data"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "flags", "digits"),
+    [
+        (r"\b\d{3}-\d{2}-\d{4}\b", 0, 9),
+        (r"(\d{9}|[A-Z]\d{8})", 0, 8),
+        (r"[0-9]{2}(?:\s?[0-9]){3}", 0, 5),
+        (r"[A-Z]{2}\d*", 0, 0),
+        (r"[^0-9]{12}", 0, 0),
+        (r"[0-9A-F]{32}", 0, 0),
+        (r"\d+?", 0, 1),
+        (r"(?=\d{5})\w+", 0, 0),  # lookahead: not counted, so never skipped on its account
+        (r"\p{Nd}{4}", 0, 0),  # syntax only `regex` knows
+        (r"\d{2} # 12345 in a comment", re.VERBOSE, 2),
+        (r"\d{2} # 12345", 0, 7),
+    ],
+)
+def test_required_digits_reads_the_pattern(pattern, flags, digits):
+    assert required_digits(pattern, flags) == digits
+
+
+def test_no_valid_phone_number_is_shorter_than_the_phone_precheck():
+    from presidio_analyzer.predefined_recognizers import PhoneRecognizer
+
+    shortest = phone_min_digits(PhoneRecognizer.DEFAULT_SUPPORTED_REGIONS)
+    for region in SUPPORTED_REGIONS:
+        for number_type in (phonenumbers.PhoneNumberType.FIXED_LINE, phonenumbers.PhoneNumberType.MOBILE):
+            example = phonenumbers.example_number_for_type(region, number_type)
+            if example is not None:
+                international = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164)
+                assert len(international) - 1 >= shortest, (region, number_type)
+    assert shortest == 4  # Germany's shortest national numbers
+
+
+@pytest.fixture(scope="module")
+def analyzers():
+    with_prechecks = DetectionSettings()
+    without = DetectionSettings(prechecks=False)
+    return (
+        SpanAnalyzer(build_analyzer(with_prechecks), with_prechecks),
+        SpanAnalyzer(build_analyzer(without), without),
+    )
+
+
+EDGE_CASES = [
+    "ruf 0301 23 an",  # the shortest German number: four digits are enough
+    "call 030 123",
+    "SSN 078-05-1120 and nothing else",
+    "see e.g. the docs at example.com or EXAMPLE.ORG/path?q=1",
+    "mail me at ana@example.org",
+    "the \u212a.com domain with a Kelvin sign",
+    "no digits, no dots: just words",
+    "one 1 two 22 three 333",
+    "card ４１１１ １１１１ １１１１ １１１１ in full-width digits",
+    "+683 4002",
+    "",
+]
+
+
+def test_findings_are_the_same_with_and_without_prechecks(analyzers):
+    gated, ungated = analyzers
+    texts = list(EDGE_CASES)
+    for name in ("residency_cases.jsonl", "presidio_synth_dataset_v2.jsonl", "nannigalaxy_pii_syn_nano_en.jsonl"):
+        with (BENCH_DATA / name).open(encoding="utf-8") as lines:
+            texts += [json.loads(line)["text"] for line in lines][:150]
+
+    assert gated.spans(texts) == ungated.spans(texts)
+
+
+def test_a_digit_pattern_recognizer_is_skipped_on_a_text_with_too_few_digits():
+    from presidio_analyzer.predefined_recognizers import UsSsnRecognizer
+
+    from policy.prechecks import install_prechecks
+
+    ssn = UsSsnRecognizer()
+    analysed = []
+    original = ssn.analyze
+
+    def spy(text, entities, nlp_artifacts=None):
+        analysed.append(text)
+        return original(text, entities, nlp_artifacts)
+
+    ssn.analyze = spy
+
+    assert install_prechecks([ssn]) == {"UsSsnRecognizer": ">= 9 digits"}
+    assert ssn.analyze("no digits here", ["US_SSN"]) == []
+    assert ssn.analyze("only 12345678 eight", ["US_SSN"]) == []
+    ssn.analyze("SSN 123-45-6789", ["US_SSN"])
+    assert analysed == ["SSN 123-45-6789"]
