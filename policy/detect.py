@@ -92,6 +92,11 @@ class DetectionSettings:
     regex_timeout_s: float = DEFAULT_REGEX_TIMEOUT_S
     # Skip recognizers on texts they cannot match (policy/prechecks.py); off only to test that.
     prechecks: bool = True
+    # The organisation's own public names and domains: a finding whose whole text is one of
+    # these, in any case, is dropped ("Acme GmbH", "acme.example"; not "jo@acme.example").
+    allow_list: tuple[str, ...] = ()
+    # Terms always found, by entity type ({"PERSON": ("Blue Falcon",)}): whole words, any case.
+    deny_lists: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.type_thresholds) - set(CATEGORY_BY_ENTITY))
@@ -102,6 +107,14 @@ class DetectionSettings:
                 raise ConfigError(f"detection threshold {name} must be between 0 and 1, got {value}")
         if self.cache_size < 0:
             raise ConfigError(f"detection.cache_size must be >= 0, got {self.cache_size}")
+        unknown = sorted(set(self.deny_lists) - set(CATEGORY_BY_ENTITY))
+        if unknown:
+            raise ConfigError(f"detection.deny_lists names unknown entity types: {', '.join(unknown)}")
+        for entity_type, terms in self.deny_lists.items():
+            if not terms or not all(isinstance(t, str) and t.strip() for t in terms):
+                raise ConfigError(f"detection.deny_lists.{entity_type} must be a list of non-empty terms")
+        if not all(isinstance(t, str) and t.strip() for t in self.allow_list):
+            raise ConfigError("detection.allow_list must hold non-empty terms")
 
     def threshold_for(self, entity_type: str) -> float:
         return self.type_thresholds.get(entity_type, self.score_threshold)
@@ -149,8 +162,8 @@ class SpanAnalyzer:
     def __init__(self, analyzer, settings: DetectionSettings) -> None:
         self._analyzer = analyzer
         self._settings = settings
-        self._entities = sorted(CATEGORY_BY_ENTITY)
         self._min_threshold = min([settings.score_threshold, *settings.type_thresholds.values()])
+        self._allowed = frozenset(term.strip().casefold() for term in settings.allow_list)
 
     @classmethod
     def load(cls, settings: DetectionSettings) -> SpanAnalyzer:
@@ -183,7 +196,9 @@ class SpanAnalyzer:
         results = self._analyzer.analyze(
             text=text,
             language=self._settings.language,
-            entities=self._entities,
+            # Every recognizer, for all it finds: naming our ~100 types makes Presidio look up
+            # the recognizers of each in turn; types we do not map are dropped below.
+            entities=None,
             score_threshold=self._min_threshold,
             nlp_artifacts=nlp_artifacts,
         )
@@ -204,6 +219,7 @@ class SpanAnalyzer:
                     for result in results
                     if result.entity_type in CATEGORY_BY_ENTITY
                     and result.score >= self._settings.threshold_for(result.entity_type)
+                    and not (self._allowed and text[result.start : result.end].strip().casefold() in self._allowed)
                 ),
                 key=lambda span: (span.start, span.end, span.entity_type),
             )
@@ -315,7 +331,7 @@ def build_analyzer(settings: DetectionSettings):
     fallback to Presidio's defaults.
     """
     import spacy.util
-    from presidio_analyzer import AnalyzerEngine
+    from presidio_analyzer import AnalyzerEngine, PatternRecognizer
     from presidio_analyzer.nlp_engine import NlpEngineProvider
     from presidio_analyzer.recognizer_registry import RecognizerRegistryProvider
 
@@ -346,7 +362,8 @@ def build_analyzer(settings: DetectionSettings):
     _set_presidio_regex_timeout(settings.regex_timeout_s)
     nlp = nlp_engine.get_nlp(settings.language)
     for component in settings.spacy_remove:
-        if component in nlp.pipe_names:
+        # A model whose NER listens to a shared tok2vec or transformer keeps that component.
+        if component in nlp.pipe_names and "ner" not in getattr(nlp.get_pipe(component), "listening_components", ()):
             nlp.remove_pipe(component)
     if "lemmatizer" not in nlp.pipe_names:
         _register_lowercase_lemmas()
@@ -356,6 +373,15 @@ def build_analyzer(settings: DetectionSettings):
     ).create_recognizer_registry()
     for recognizer in residency_recognizers():
         registry.add_recognizer(recognizer)
+    for entity_type, terms in sorted(settings.deny_lists.items()):
+        registry.add_recognizer(
+            PatternRecognizer(
+                supported_entity=entity_type,
+                name=f"DenyList_{entity_type}",
+                deny_list=list(terms),
+                supported_language=settings.language,
+            )
+        )
     if settings.prechecks:
         install_prechecks(registry.recognizers)
     return AnalyzerEngine(

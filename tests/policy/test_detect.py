@@ -111,6 +111,11 @@ def test_yaml_lists_each_recognizer_once():
         pytest.param(dict(type_thresholds={"NOT_A_TYPE": 0.5}), "unknown entity types: NOT_A_TYPE", id="unknown-type"),
         pytest.param(dict(score_threshold=1.5), "between 0 and 1", id="threshold-range"),
         pytest.param(dict(cache_size=-1), "cache_size", id="cache-size"),
+        pytest.param(dict(deny_lists={"CODENAME": ("x",)}), "deny_lists names unknown entity types: CODENAME",
+                     id="deny-unknown-type"),
+        pytest.param(dict(deny_lists={"PERSON": ()}), "deny_lists.PERSON must be a list of non-empty terms",
+                     id="deny-empty"),
+        pytest.param(dict(allow_list=("acme", " ")), "allow_list must hold non-empty terms", id="allow-blank"),
     ],
 )
 def test_bad_detection_settings(settings, message):
@@ -242,3 +247,32 @@ def test_hostile_inputs_finish_or_fail_closed(detector, text):
         detector.detect([Message("user", text)])
     except DetectionError as error:
         assert "timed out" in str(error)
+
+
+def test_allow_list_drops_the_organisations_own_names_and_nothing_that_contains_them():
+    text = "Ask Jean Dupont at jean.dupont@acme-corp.com or see acme-corp.com for details."
+    plain = DetectionSettings()
+    allowing = DetectionSettings(allow_list=("jean dupont", "ACME-CORP.COM"))
+
+    before = {(s.entity_type, text[s.start : s.end]) for s in SpanAnalyzer(build_analyzer(plain), plain).spans([text])[0]}
+    after = {
+        (s.entity_type, text[s.start : s.end]) for s in SpanAnalyzer(build_analyzer(allowing), allowing).spans([text])[0]
+    }
+
+    assert ("PERSON", "Jean Dupont") in before and ("URL", "acme-corp.com") in before
+    assert after == before - {("PERSON", "Jean Dupont"), ("URL", "acme-corp.com")}
+    assert ("EMAIL_ADDRESS", "jean.dupont@acme-corp.com") in after
+
+
+def test_deny_list_terms_are_found_as_whole_words_in_any_case():
+    settings = DetectionSettings(deny_lists={"PERSON": ("Blue Falcon",), "MEDICAL_RECORD_NUMBER": ("PX-7",)})
+    analyzer = SpanAnalyzer(build_analyzer(settings), settings)
+    texts = ["the blue falcon report is late; chart PX-7 too", "bluefalcons and xPX-7 are other words"]
+
+    first, second = analyzer.spans(texts)
+
+    assert {(s.entity_type, texts[0][s.start : s.end], s.score) for s in first} >= {
+        ("PERSON", "blue falcon", 1.0),
+        ("MEDICAL_RECORD_NUMBER", "PX-7", 1.0),
+    }
+    assert not [s for s in second if s.recognizer.startswith("DenyList_")]

@@ -24,7 +24,7 @@ def test_file_then_environment_then_overrides(tmp_path):
     config.write_text(
         "listen: 127.0.0.1:6000\n"
         "limits: {max_messages: 10}\n"
-        "detection: {type_thresholds: {PHONE_NUMBER: 0.3}}\n"
+        "detection: {type_thresholds: {PHONE_NUMBER: 0.3}, allow_list: [Acme GmbH], deny_lists: {PERSON: [Blue Falcon]}}\n"
         "policy: {floor_categories: [SECRET]}\n"
     )
 
@@ -38,6 +38,8 @@ def test_file_then_environment_then_overrides(tmp_path):
     assert settings.limits.max_messages == 20
     assert settings.audit.path == Path("/tmp/a.jsonl")
     assert settings.detection.type_thresholds == {"PHONE_NUMBER": 0.3}
+    assert settings.detection.detection_settings().allow_list == ("Acme GmbH",)
+    assert settings.detection.detection_settings().deny_lists == {"PERSON": ("Blue Falcon",)}
     assert settings.policy.floor_categories == ("SECRET",)
 
 
@@ -49,6 +51,7 @@ def test_file_then_environment_then_overrides(tmp_path):
         pytest.param("limits: {max_messages: 0}\n", {}, "limits.max_messages must be positive", id="zero"),
         pytest.param("audit: {fsync: sometimes}\n", {}, "audit.fsync must be", id="bad-choice"),
         pytest.param("policy: {floor_categories: [SECRETS]}\n", {}, "unknown category SECRETS", id="bad-category"),
+        pytest.param("detection: {deny_lists: {CODENAME: [x]}}\n", {}, "unknown entity types: CODENAME", id="deny-type"),
         pytest.param("listen: [1]\n", {}, "listen must be a str", id="wrong-type"),
         pytest.param("", {"RESIDENCY_POLICY_FLOOR_CATEGORIES": ""}, "floor_categories is empty", id="empty-floor"),
         pytest.param("limits: {max_message_chars: 2000000}\n", {}, "spaCy's longest text", id="over-spacy-limit"),
