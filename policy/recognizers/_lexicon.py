@@ -29,7 +29,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
@@ -41,6 +41,7 @@ TRIGGER = "trigger"  # ANY, and one of the recogniser's trigger words near: "vot
 
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n\s*\n|;\s|\s[—–]\s|\s-\s")
+_UNSEEN = object()
 _OPTIONAL_SUFFIX = re.compile(r"\(([a-z']+)\)")
 
 
@@ -53,9 +54,10 @@ def _strip_possessive(word: str) -> str:
     return word[:-2] if word.endswith("'s") and len(word) > 3 else word
 
 
-def words(text: str) -> list[tuple[str, int, int]]:
+@functools.lru_cache(maxsize=8)  # each lexicon recognizer reads the same text's words
+def words(text: str) -> tuple[tuple[str, int, int], ...]:
     """(word, start, end) of each word of the normalised text, possessive "'s" dropped from the word."""
-    return [(_strip_possessive(m.group(0)), m.start(), m.end()) for m in _WORD.finditer(normalise(text))]
+    return tuple((_strip_possessive(m.group(0)), m.start(), m.end()) for m in _WORD.finditer(normalise(text)))
 
 
 def expand(term: str) -> list[str]:
@@ -87,10 +89,12 @@ class Lexicon:
     """Terms by entity type and mode, indexed by first word; single long words also fuzzily."""
 
     FUZZY_MIN_LEN = 7
+    FUZZY_MEMO_SIZE = 50_000
 
     def __init__(self, terms: Iterable[tuple[str, str, str]]) -> None:
         self._by_first: dict[str, list[Term]] = {}
         self._fuzzy: dict[str, Term] = {}  # deletion variants and exact forms of long single words
+        self._fuzzy_seen: dict[str, Term | None] = {}
         for entity_type, mode, text in terms:
             for variant in expand(text):
                 key = tuple(w for w, _, _ in words(variant))
@@ -110,7 +114,7 @@ class Lexicon:
             if len(t.words) == 1 and len(t.words[0]) >= self.FUZZY_MIN_LEN and t.words[0].isalpha()
         }
 
-    def candidates(self, tokens: list[tuple[str, int, int]], i: int,
+    def candidates(self, tokens: Sequence[tuple[str, int, int]], i: int,
                    stopwords: frozenset[str] = frozenset()) -> list[Hit]:
         """Terms that start at word i, longest first; a typo match only when no term does."""
         word = tokens[i][0]
@@ -128,6 +132,16 @@ class Lexicon:
         return found
 
     def _fuzzy_term(self, word: str) -> Term | None:
+        # Chat vocabulary repeats: remember each word's answer (bounded).
+        seen = self._fuzzy_seen.get(word, _UNSEEN)
+        if seen is not _UNSEEN:
+            return seen
+        if len(self._fuzzy_seen) >= self.FUZZY_MEMO_SIZE:
+            self._fuzzy_seen.clear()
+        term = self._fuzzy_seen[word] = self._find_fuzzy_term(word)
+        return term
+
+    def _find_fuzzy_term(self, word: str) -> Term | None:
         # A letter missing ("dibetic"): the word is a deletion variant of a term.
         term = self._fuzzy.get(word)
         if term is not None or len(word) < self.FUZZY_MIN_LEN:
@@ -229,7 +243,7 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
 
 
 def is_about_a_person(
-    tokens: list[tuple[str, int, int]],
+    tokens: Sequence[tuple[str, int, int]],
     hit: Hit,
     sentence: tuple[int, int],
     anchoring: Anchoring,
@@ -270,7 +284,7 @@ def is_about_a_person(
     return any(lo <= p_start < hi and abs(p_start - term_start) < 120 for p_start, _ in person_spans)
 
 
-def _tight_anchor(tokens: list[tuple[str, int, int]], hit: Hit, sentence_start: int) -> bool:
+def _tight_anchor(tokens: Sequence[tuple[str, int, int]], hit: Hit, sentence_start: int) -> bool:
     """An anchor right before the term: "I'm Black", "as a Roma woman", "my stroke", "my wife is Jewish"."""
     copula = False
     for k in range(hit.first - 1, max(-1, hit.first - 5), -1):
@@ -290,7 +304,7 @@ def _tight_anchor(tokens: list[tuple[str, int, int]], hit: Hit, sentence_start: 
     return False
 
 
-def _copula_anchor(tokens: list[tuple[str, int, int]], hit: Hit, sentence_start: int) -> bool:
+def _copula_anchor(tokens: Sequence[tuple[str, int, int]], hit: Hit, sentence_start: int) -> bool:
     """ "I'm bi", "she is openly gay", "as a Black woman"."""
     for k in range(hit.first - 1, max(-1, hit.first - 4), -1):
         word, w_start, _ = tokens[k]
@@ -310,7 +324,7 @@ def _copula_anchor(tokens: list[tuple[str, int, int]], hit: Hit, sentence_start:
     return False
 
 
-def _has_trigger(tokens: list[tuple[str, int, int]], hit: Hit, sentence: tuple[int, int],
+def _has_trigger(tokens: Sequence[tuple[str, int, int]], hit: Hit, sentence: tuple[int, int],
                  anchoring: Anchoring) -> bool:
     wanted = anchoring.triggers_of(hit.term.entity_type)
     lo, hi = sentence
