@@ -107,6 +107,8 @@ class DetectionSettings:
                 raise ConfigError(f"detection threshold {name} must be between 0 and 1, got {value}")
         if self.cache_size < 0:
             raise ConfigError(f"detection.cache_size must be >= 0, got {self.cache_size}")
+        if not self.regex_timeout_s > 0:
+            raise ConfigError(f"detection.regex_timeout_s must be > 0, got {self.regex_timeout_s}")
         unknown = sorted(set(self.deny_lists) - set(CATEGORY_BY_ENTITY))
         if unknown:
             raise ConfigError(f"detection.deny_lists names unknown entity types: {', '.join(unknown)}")

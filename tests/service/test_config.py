@@ -52,6 +52,7 @@ def test_file_then_environment_then_overrides(tmp_path):
         pytest.param("audit: {fsync: sometimes}\n", {}, "audit.fsync must be", id="bad-choice"),
         pytest.param("policy: {floor_categories: [SECRETS]}\n", {}, "unknown category SECRETS", id="bad-category"),
         pytest.param("detection: {deny_lists: {CODENAME: [x]}}\n", {}, "unknown entity types: CODENAME", id="deny-type"),
+        pytest.param("", {"RESIDENCY_DETECTION_REGEX_TIMEOUT_S": "0"}, "regex_timeout_s must be > 0", id="regex-timeout"),
         pytest.param("listen: [1]\n", {}, "listen must be a str", id="wrong-type"),
         pytest.param("", {"RESIDENCY_POLICY_FLOOR_CATEGORIES": ""}, "floor_categories is empty", id="empty-floor"),
         pytest.param("limits: {max_message_chars: 2000000}\n", {}, "spaCy's longest text", id="over-spacy-limit"),
