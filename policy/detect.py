@@ -73,8 +73,12 @@ class Span:
 
 
 class Detector(Protocol):
-    def detect(self, messages: Sequence[Message]) -> list[Finding]:
-        """Findings in all messages; raises DetectionError when any recognizer fails."""
+    def detect(self, messages: Sequence[Message], scope: str = "") -> list[Finding]:
+        """Findings in all messages; raises DetectionError when any recognizer fails.
+
+        `scope` (the caller's tenant) partitions any cache: one tenant's timings never tell
+        whether another recently sent the same message.
+        """
         ...
 
 
@@ -253,8 +257,8 @@ class PresidioDetector:
     def settings(self) -> DetectionSettings:
         return self._settings
 
-    def detect(self, messages: Sequence[Message]) -> list[Finding]:
-        keys = [_digest(m.content) if m.content.strip() else None for m in messages]
+    def detect(self, messages: Sequence[Message], scope: str = "") -> list[Finding]:
+        keys = [_digest(scope, m.content) if m.content.strip() else None for m in messages]
         spans_by_key: dict[bytes, tuple[Span, ...]] = {}
         missing: dict[bytes, str] = {}
         for key, message in zip(keys, messages, strict=True):
@@ -285,8 +289,11 @@ class PresidioDetector:
         ]
 
 
-def _digest(text: str) -> bytes:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=32).digest()
+def _digest(scope: str, text: str) -> bytes:
+    digest = hashlib.blake2b(scope.encode("utf-8", "surrogatepass"), digest_size=32)
+    digest.update(b"\x00")
+    digest.update(text.encode("utf-8", "surrogatepass"))
+    return digest.digest()
 
 
 class _PresidioLogGate(logging.Filter):

@@ -14,6 +14,7 @@ and the id factory, so tests can swap any one of them.
 
 from __future__ import annotations
 
+import functools
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -153,7 +154,8 @@ class Pipeline:
         findings: tuple[Finding, ...] = ()
         failure: tuple[str, str] | None = None  # (code, reason)
         try:
-            findings = tuple(self._run(self._detector.detect, request.messages, self._detect_timeout_s, deadline))
+            detect = functools.partial(self._detector.detect, scope=request.caller.tenant)
+            findings = tuple(self._run(detect, request.messages, self._detect_timeout_s, deadline))
         except FutureTimeout:
             failure = ("detection_timeout", "detection timed out")
         except DetectionError as exc:

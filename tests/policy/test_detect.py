@@ -199,6 +199,22 @@ def test_each_distinct_message_is_analysed_once():
     assert seen == [["be brief", "hello"], ["and now?"]]
 
 
+def test_the_cache_is_partitioned_by_scope():
+    seen: list[list[str]] = []
+
+    def backend(texts):
+        seen.append(list(texts))
+        return [() for _ in texts]
+
+    detector = PresidioDetector(backend, DetectionSettings())
+    detector.detect([Message("user", "Patient Jane Roe tested positive")], scope="tenant-a")
+    detector.detect([Message("user", "Patient Jane Roe tested positive")], scope="tenant-b")
+    detector.detect([Message("user", "Patient Jane Roe tested positive")], scope="tenant-a")
+
+    # Tenant b's first sight of the message is analysed, not served from tenant a's entry.
+    assert len(seen) == 2
+
+
 def test_ner_only_pipeline_finds_what_the_full_pipeline_finds(fresh_analyzer):
     texts = [
         "Dear Ms. Johnson, your appointment with Dr. Patel is on 4 May. Call 020 7946 0958.",

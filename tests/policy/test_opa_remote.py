@@ -187,7 +187,7 @@ def test_connect_to_an_unreachable_opa_is_a_load_error():
 class NoFindings:
     """A detector double: the prompt holds nothing regulated."""
 
-    def detect(self, messages) -> list[Finding]:
+    def detect(self, messages, scope="") -> list[Finding]:
         return []
 
 

@@ -22,7 +22,7 @@ CARD = "My card is 4111 1111 1111 1111"
 class RaisingDetector:
     """A test double: a detector whose recognizer blows up."""
 
-    def detect(self, messages):
+    def detect(self, messages, scope=""):
         raise RuntimeError("recognizer exploded")
 
 
@@ -32,7 +32,7 @@ class HangingDetector:
     def __init__(self) -> None:
         self.release = threading.Event()
 
-    def detect(self, messages):
+    def detect(self, messages, scope=""):
         self.release.wait(30)
         return []
 
@@ -146,7 +146,7 @@ def test_detection_error_message_is_kept(start_sidecar, settings):
     class TypedFailure:
         """A test double: a detector that reports its own DetectionError."""
 
-        def detect(self, messages):
+        def detect(self, messages, scope=""):
             raise DetectionError("detector failed: ValueError")
 
     running = start_sidecar(settings, detector=TypedFailure())

@@ -34,7 +34,7 @@ PROMPT = (
 class LeakyDetector:
     """A test double: a detector whose exception message quotes the prompt, as careless libraries do."""
 
-    def detect(self, messages):
+    def detect(self, messages, scope=""):
         raise ValueError(f"cannot parse {messages[0].content!r}")
 
 
