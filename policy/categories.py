@@ -91,6 +91,7 @@ _TABLE: dict[str, Category] = {
     # Debts, arrears, income in words: personal, not Art. 9, so routed like an IBAN.
     "FINANCIAL_SITUATION": Category.FINANCIAL,
     "UK_BANK_ACCOUNT": Category.FINANCIAL,
+    "BANK_ACCOUNT_NUMBER": Category.FINANCIAL,  # domestic account numbers after their label, any country
     # Identifiers Presidio lacks.
     "FR_NIR": Category.GOV_ID,
     "NL_BSN": Category.GOV_ID,

@@ -1184,6 +1184,312 @@ TEMPLATES: list[T] = [
 ]
 
 # --------------------------------------------------------------------------------------
+# Dev-only additions (issue #5): chat phrasings the first templates lack. They are always
+# `dev` and take no part in the split, so the heldout cases above stay exactly as they were.
+# Their people come from a pool of their own (more of Europe, and first names that are
+# also English words), drawn from the case's rng after the templates' own values.
+# --------------------------------------------------------------------------------------
+
+EXTRA_NAMES: dict[str, tuple[list[str], list[str]]] = {
+    "CZ": (["Tomáš", "Petra", "Jiří", "Lenka"], ["Novák", "Svobodová", "Dvořák", "Černý"]),
+    "HU": (["Zsófia", "Bence", "Réka", "Gábor"], ["Nagy", "Kovács", "Szabó", "Tóth"]),
+    "RO": (["Andrei", "Ioana", "Mihai", "Elena"], ["Popescu", "Ionescu", "Dumitrescu"]),
+    "DK": (["Mette", "Søren", "Ingrid", "Lars"], ["Nielsen", "Hansen", "Kristiansen", "Jørgensen"]),
+    "FI": (["Aino", "Mikko", "Eeva"], ["Virtanen", "Mäkinen", "Korhonen"]),
+    "LT": (["Rūta", "Mindaugas"], ["Kazlauskas", "Petrauskienė"]),
+    "HR": (["Ivana", "Luka", "Marija"], ["Horvat", "Kovačević", "Babić"]),
+    "AT": (["Florian", "Theresa", "Stefan"], ["Gruber", "Huber", "Wagner", "Pichler"]),
+    "BR": (["Rafael", "Mariana", "Gabriel"], ["Oliveira", "Costa", "Pereira"]),
+    "CH": (["Reto", "Nadine", "Urs"], ["Meier", "Keller", "Brunner"]),
+    "US": (["Sarah", "Michael", "Emily", "David", "Jessica", "Ryan"], ["Johnson", "Miller", "Brown", "Davis"]),
+    "GB": (["Jack", "Sophie", "Callum", "Hannah"], ["Walker", "Wright", "Thompson", "Robinson"]),
+    "NL": (["Bram", "Lotte", "Thijs"], ["Mulder", "de Boer", "van Leeuwen"]),
+    "ES": (["Pablo", "Marta", "Sergio"], ["Navarro", "Romero", "Torres"]),
+}
+WORD_NAMES = ["Will", "Mark", "May", "Grace", "Bill", "Rose", "Hope", "Joy", "Dawn", "Frank", "Pat", "Summer",
+              "Amber", "Daisy", "Rob", "Jack"]
+
+
+def _extra_person(ctx: Context, index: int) -> Person:
+    key = f"extra_person_{index}"
+    if key not in ctx.values:
+        country = ctx.rng.choice(sorted(EXTRA_NAMES))
+        firsts, lasts = EXTRA_NAMES[country]
+        ctx.values[key] = f"{ctx.rng.choice(firsts)}\t{ctx.rng.choice(lasts)}"
+    first, last = ctx.values[key].split("\t")
+    return Person(first, last, "", "")
+
+
+_IBAN_SHAPES = {  # BBAN shapes: "a" a capital letter, "d" a digit
+    "AT": "d" * 16, "CH": "d" * 17, "PL": "d" * 24, "PT": "d" * 21, "IE": "aaaa" + "d" * 14,
+    "GB": "aaaa" + "d" * 14, "FI": "d" * 14, "LU": "d" * 16, "SE": "d" * 20, "DK": "d" * 14, "NO": "d" * 11,
+}
+
+
+def _iban_any(ctx: Context) -> str:
+    country = ctx.values.setdefault("iban_country", ctx.rng.choice(sorted(_IBAN_SHAPES)))
+    bban = "".join(ctx.rng.choice(string.ascii_uppercase) if c == "a" else ctx.rng.choice(string.digits)
+                   for c in _IBAN_SHAPES[country])
+    return iban_from_bban(country, bban)
+
+
+def _iban_odd(ctx: Context) -> str:
+    """An IBAN as people type it: irregular groups, dashes or dots, sometimes lower case."""
+    iban = ctx.rng.choice([_iban("DE"), _iban("FR"), _iban("NL"), _iban("IT"), _iban_any])(ctx)
+    style = ctx.rng.randrange(5)
+    if style == 0:  # irregular groups
+        cuts = sorted(ctx.rng.sample(range(3, len(iban) - 2), 3))
+        parts = [iban[a:b] for a, b in zip([0, *cuts], [*cuts, len(iban)])]
+        return " ".join(parts)
+    if style == 1:
+        return "-".join(iban[i:i + 4] for i in range(0, len(iban), 4))
+    if style == 2:
+        return iban_grouped(iban).lower()
+    if style == 3:
+        return iban[:4] + " " + iban[4:]
+    return ".".join(iban[i:i + 4] for i in range(0, len(iban), 4))
+
+
+def _aba_routing(ctx: Context) -> str:
+    body = ctx.rng.choice(["0210", "0260", "1210", "0110", "0710"]) + _digits(ctx.rng, 4)
+    check = (-sum(int(d) * w for d, w in zip(body, (3, 7, 1, 3, 7, 1, 3, 7)))) % 10
+    return body + str(check)
+
+
+G.update({
+    "xfull": (lambda c: _extra_person(c, 0).full, "PERSON"),
+    "xfirst": (lambda c: _extra_person(c, 0).first, "PERSON"),
+    "xlast": (lambda c: _extra_person(c, 0).last, "PERSON"),
+    "xfull2": (lambda c: _extra_person(c, 1).full, "PERSON"),
+    "xfirst2": (lambda c: _extra_person(c, 1).first, "PERSON"),
+    "xlower_full": (lambda c: _extra_person(c, 0).full.lower(), "PERSON"),
+    "xlower_first": (lambda c: _extra_person(c, 0).first.lower(), "PERSON"),
+    "xlower_first2": (lambda c: _extra_person(c, 1).first.lower(), "PERSON"),
+    "word_name": (lambda c: c.values.setdefault("word_name_value", c.rng.choice(WORD_NAMES)), "PERSON"),
+    "xchild": (lambda c: c.values.setdefault("xchild_value", c.rng.choice(CHILD_NAMES)), "PERSON"),
+    "xchild_lower": (lambda c: c.values.setdefault("xchild_value", c.rng.choice(CHILD_NAMES)).lower(), "PERSON"),
+    "iban_any": (_grouped(_iban_any), "IBAN_CODE"),
+    "iban_any_compact": (_iban_any, "IBAN_CODE"),
+    "iban_any_lower": (lambda c: _iban_any(c).lower(), "IBAN_CODE"),
+    "iban_odd": (_iban_odd, "IBAN_CODE"),
+    "iban_de_lower_spaced": (lambda c: iban_grouped(_iban("DE")(c)).lower(), "IBAN_CODE"),
+    "de_konto": (lambda c: _digits(c.rng, c.rng.randint(7, 10)), "BANK_ACCOUNT"),
+    "de_blz": (lambda c: f"{c.rng.randint(100, 899)} {_digits(c.rng, 3)} {_digits(c.rng, 2)}", None),  # a bank's code
+    "aba": (_aba_routing, None),  # a bank's routing number, not an account
+    "us_acct": (lambda c: _digits(c.rng, c.rng.randint(9, 12)), "BANK_ACCOUNT"),
+    "door_code": (lambda c: _digits(c.rng, c.rng.choice([4, 6])), "PASSWORD"),
+    "passphrase": (lambda c: " ".join(c.rng.sample(_WORDS, 4)), "PASSWORD"),
+})
+
+DEV_TEMPLATES: list[T] = [
+    # ---------------------------------------------------------------- names: lower case, cues, signatures
+    *many("names", [
+        "ask ⟦xlower_first⟧ whether the invoice went out yesterday",
+        "can you write a msg to ⟦xlower_full⟧ saying I'm running 10 min late",
+        "hi ⟦xfirst⟧,\n\nthe draft looks good, just two comments on section 3.\n\nbest,\n⟦xfirst2⟧\n\n"
+        "make this sound warmer",
+        "From: ⟦xfull⟧\nSent: Monday 09:14\nTo: ⟦xfull2⟧\nSubject: budget\n\nwe need the numbers by Thursday\n\n"
+        "--> draft a reply",
+        "my colleague ⟦xlower_first⟧ keeps taking credit for my work, how do I raise it with my manager",
+        "I had a meeting with ⟦xfull⟧ from procurement today, write up the notes: they want a 5% discount",
+        "⟦xfirst⟧ said the server is down again, draft a status page message",
+        "thanks ⟦xlower_first⟧!! can you rephrase that for a formal email",
+        "tell ⟦xfirst⟧ and ⟦xfirst2⟧ the offsite moved to March",
+        "ok thx\n— ⟦xlower_first⟧\n\nturn this into a proper reply to the landlord",
+        "Write a welcome message for our new hire ⟦xfull⟧, who joins the data team on Monday.",
+        "⟦xlower_full⟧ from accounting wants the Q2 report, summarise these bullet points for her",
+        "ask ⟦word_name⟧ if she can cover my shift on sunday",
+        "Regards,\n⟦xfull⟧\nSenior Accountant | Northwind GmbH\n\ncan you make this signature shorter?",
+        "my boss ⟦xfull⟧ wants me in the office 4 days a week, help me negotiate",
+        "i met ⟦xlower_full⟧ at the conference, write a follow up linkedin message",
+        "Interview notes: candidate ⟦xfull⟧, strong on SQL, weak on communication. Write the feedback.",
+        "Reply to ⟦xfirst⟧'s message: 'can we move the 1:1 to friday?'",
+        "on the call: ⟦xfull⟧ and ⟦xfull2⟧ — write an agenda for 30 minutes",
+        "cc ⟦xlower_first⟧ and ⟦xlower_first2⟧ on the reply, and make it shorter",
+        "my landlord ⟦xlower_full⟧ won't return the deposit, write a formal letter",
+        "Good morning ⟦xfirst⟧, hope you had a nice weekend! — continue this email, it's about the delayed shipment",
+        "forward this to ⟦xfull⟧ with a short note saying I agree",
+        "⟦word_name⟧ from HR says I need to fill in the form again, write a polite answer",
+        "write a goodbye card for ⟦xfirst⟧ who is retiring after 30 years",
+        "me and ⟦xlower_first⟧ are planning a trip to porto, make an itinerary",
+        "Signed,\n⟦xfirst⟧ ⟦xlast⟧\n\nis this sign-off too formal for a school email?",
+        "Dear Mr ⟦xlast⟧, Dear Mrs ⟦xlast⟧ — which one for a letter to both parents?",
+    ], tags=("name", "dev_extra")),
+    *many("names_clean", [
+        "will the new policy apply to contractors too?",
+        "may I ask how the pricing works for teams?",
+        "the rose bushes in my garden have black spots, what do I do",
+        "mark all unread emails as read in outlook - how?",
+        "bill the client for 3 hours and add the travel costs, write the invoice line",
+        "grace period for a late payment on a credit card — how long usually?",
+        "Hope this helps! Let me know if you need anything else. — rewrite this closing",
+        "summer in Lisbon vs autumn, which is better for hiking",
+        "frank feedback on my cv please, be brutal",
+        "the amber warning light on my dashboard is on, can I keep driving?",
+        "Dawn raids by competition authorities — what powers do they have in the EU?",
+        "what does 'pat on the back' mean",
+        "how do I find joy in running again after an injury?",
+        "Can Jenkins and GitLab CI share runners?",
+        "Explain Bayes' theorem with an example.",
+        "tell me about the Marshall Plan",
+        "Ask the team whether Friday works, as a slack message",
+        "hi, can you help me with an excel formula?",
+        "Thanks! and what about the second one?",
+        "Best practices for naming git branches?",
+        "Hi there, could you summarise the attached policy?",
+        "Dear all, the office will be closed on Monday — make this friendlier",
+        "Kind regards,\nThe Support Team\n\n— is this sign-off ok for a newsletter?",
+        "From: noreply@shop.example\nSubject: your order\n\nwhy do these emails end up in spam?",
+        "tell me a story about a brave little fox",
+        "with pandas, how do I merge two dataframes on two columns?",
+    ], tags=("name", "dev_extra")),
+    # ---------------------------------------------------------------- passwords stated in prose
+    *many("secrets", [
+        "the wifi pw is ⟦password⟧ btw, put it on the guest welcome card",
+        "pw: ⟦password⟧ — can you tell me if that's strong enough?",
+        "my login is ⟦username⟧ / ⟦password⟧, why does it keep saying locked?",
+        "Passwort: ⟦password⟧ — bitte formuliere die Mail mit den Zugangsdaten für den neuen Kollegen",
+        "mot de passe : ⟦password⟧ — rédige un mail pour le prestataire avec les accès",
+        "la contraseña es ⟦password⟧, escribe un correo al técnico para que entre al router",
+        "the passcode for the front door is ⟦door_code⟧, add it to the airbnb check-in message",
+        "password for the admin panel? it's ⟦password⟧",
+        "my password is ⟦password_letters⟧, is that too easy to guess?",
+        "the pass is ⟦password⟧ — write the handover note for the night shift",
+        "new password = ⟦password⟧, add it to the onboarding email for the intern",
+        "I changed my password to ⟦password_letters⟧ yesterday and now outlook keeps asking for it",
+        "his password was ⟦password⟧ and he wrote it on a post-it, write a security reminder for the team",
+        "I use ⟦password⟧ as my password for everything, is that bad?",
+        "login details for the client portal: ⟦email⟧, pass ⟦password⟧",
+        "Kennwort ⟦password⟧ funktioniert nicht mehr, schreib eine Mail an die IT",
+        "wachtwoord: ⟦password⟧ — vertaal deze mail naar het Engels",
+        "hasło do wifi to ⟦password⟧, napisz kartkę dla gości",
+        "la password del router è ⟦password⟧, scrivi le istruzioni per mia madre",
+        "a senha do email é ⟦password⟧, escreve um lembrete para o meu pai",
+        "the passphrase is '⟦passphrase⟧' — is four random words really safer?",
+        "Password (case sensitive): ⟦password⟧\nturn this into a friendly message for the new tenant",
+        "username ⟦username⟧, password ⟦password⟧ — write the handover note",
+        "my bank login is ⟦username⟧ and the password ⟦password⟧, can you check my statement for me",
+        "creds for staging: ⟦username⟧:⟦password⟧ — add them to the wiki page",
+        "the password to my laptop is ⟦password_letters⟧ in case you need it while I'm away, write this to my sister",
+        "pwd ⟦password⟧ (same as last year) — remind the team in a short message",
+        "the alarm code is ⟦door_code⟧, put it in the house-sitting notes",
+        "our netflix password is ⟦password⟧, tell my brother in a text",
+        "lösenord: ⟦password⟧ — skriv ett mejl till den nya kollegan",
+    ], tags=("secret", "dev_extra")),
+    *many("secrets_clean", [
+        "the password is wrong apparently, how do I reset it",
+        "my password was leaked in a breach, what should I do first",
+        "what's the default password policy for Azure AD?",
+        "Passwort vergessen — how do I reset it on web.de?",
+        "pw reset emails go to spam, how do I fix SPF",
+        "set the password to expire every 90 days in the GPO — how?",
+        "the password is stored hashed with bcrypt, is that enough?",
+        "my password is too short according to the form, what's the minimum usually?",
+        "The passcode screen keeps appearing on my iPhone, how do I turn it off?",
+        "is a password manager safer than writing passwords in a notebook?",
+        "the password is expired and the reset link doesn't work",
+        "mot de passe oublié — comment réinitialiser sur Free?",
+        "What makes a passphrase stronger than a password?",
+        "login with username and password fails only in Safari, why?",
+    ], tags=("secret", "dev_extra")),
+    # ---------------------------------------------------------------- IBANs in odd forms, accounts in prose
+    *many("iban_bank", [
+        "my iban is ⟦iban_de_lower_spaced⟧, can you write the rent transfer note",
+        "IBAN ⟦iban_odd⟧ — please refund the deposit there",
+        "pls send the money to ⟦iban_odd⟧ asap",
+        "Austrian/Swiss/Nordic account for the invoice: ⟦iban_any⟧",
+        "bank details: ⟦iban_any_compact⟧, name ⟦xfull⟧ — write the payment instruction",
+        "iban: ⟦iban_any_lower⟧ thx",
+        "überweisen Sie bitte auf ⟦iban_odd⟧, Verwendungszweck Miete",
+        "Kontonummer ⟦de_konto⟧, BLZ ⟦de_blz⟧ — is that still valid or do I need an IBAN?",
+        "my account number is ⟦uk_acct⟧ and the sort code ⟦sort_code:-⟧, set up the direct debit letter",
+        "routing number ⟦aba⟧, account number ⟦us_acct⟧ — fill in the payroll form for me",
+        "pay it into acct ⟦uk_acct⟧ (sort ⟦sort_code:-⟧) and write the reminder",
+        "my IBAN is ⟦iban_any⟧ and the BIC is on the invoice, write to the tenant",
+        "IBAN:\n⟦iban_odd⟧\nwrite the transfer request in German",
+    ], tags=("financial", "dev_extra")),
+    *many("iban_bank", [
+        "what does the check digit in an IBAN do?",
+        "why does my bank reject IBANs starting with GB for SEPA transfers?",
+        "format a column in Excel so IBANs show in groups of four",
+        "the iban field should be validated with mod 97 — write the python function",
+        "How many characters does a Polish IBAN have?",
+        "Is a sort code the same as a routing number?",
+    ], tags=("financial", "dev_extra")),
+    # ---------------------------------------------------------------- special categories in words
+    *many("special", [
+        "i'm ⟦a practising muslim|SPECIAL⟧ and need a prayer room at work, help me ask HR",
+        "my husband is ⟦Hindu|SPECIAL⟧ and I'm ⟦Catholic|SPECIAL⟧, plan a wedding ceremony that works for both",
+        "I'm ⟦lesbian|SPECIAL⟧ and my landlord refused to rent to us, what can I do",
+        "as a ⟦trans woman|SPECIAL⟧ I'm nervous about the new job's dress code, help me ask about it",
+        "I'm ⟦a union member|SPECIAL⟧ (Verdi) — can my employer ask about it?",
+        "I was ⟦arrested for shoplifting in 2020|CRIMINAL⟧, will it show on a DBS check?",
+        "I have ⟦a criminal record for assault|CRIMINAL⟧ — how do I write my cover letter",
+        "I'm ⟦of Turkish descent|SPECIAL⟧ and my manager keeps making comments about it",
+        "I ⟦vote Labour|SPECIAL⟧ but my dad is a Tory, how do we avoid fighting at christmas",
+        "my ⟦23andMe results say I carry the cystic fibrosis gene|SPECIAL⟧, should I tell my partner?",
+        "I'm ⟦non-binary|SPECIAL⟧ and want my email signature to show my pronouns",
+        "my son came out as ⟦gay|SPECIAL⟧ last week, how do I support him",
+        "I ⟦go to the mosque every friday|SPECIAL⟧ and need to leave early, write to my boss",
+        "we're ⟦Jehovah's Witnesses|SPECIAL⟧ so we don't celebrate birthdays — write a note to the teacher",
+        "I'm ⟦on probation|CRIMINAL⟧ until next year, can I travel to Spain?",
+        "my partner is ⟦HIV positive|HEALTH⟧ and ⟦bisexual|SPECIAL⟧, how do we tell his parents",
+    ], tags=("special", "dev_extra")),
+    *many("special_clean", [
+        "what's the history of Ramadan?",
+        "list the EU countries that recognise same-sex marriage",
+        "explain what a DBS check is",
+        "what is the Labour party's position on tuition fees?",
+        "Write a short explainer on the Roma community's history in Europe for a school project.",
+        "How do trade unions negotiate collective agreements in Germany?",
+    ], tags=("special", "dev_extra")),
+    # ---------------------------------------------------------------- children
+    *many("children", [
+        "my 5 year old ⟦xchild⟧ has ⟦eczema|HEALTH⟧, write a note for the nursery",
+        "my daughter ⟦xchild_lower⟧ is 11 and ⟦has type 1 diabetes|HEALTH⟧, write the school trip form",
+        "write a sorry note from my son ⟦xchild⟧ to his classmate for breaking the toy",
+        "⟦xchild⟧ (age 8) is ⟦autistic|HEALTH⟧ and hates loud noises — help me write to the swim coach",
+        "our kids ⟦xchild⟧ and ⟦first2⟧ are with their dad this weekend, write the handover text",
+        "my stepdaughter ⟦xchild⟧ is struggling in year 6 maths, make a weekly plan",
+        "Write a birthday card from grandma for ⟦xchild_lower⟧, turning 4 on Sunday",
+        "my little one ⟦xchild⟧ has ⟦ADHD|HEALTH⟧ — how do I explain it to her teacher",
+    ], tags=("child", "dev_extra")),
+    *many("children", [
+        "what are good books for a 10 year old who likes dragons?",
+        "how do I teach kids to ride a bike without stabilisers?",
+    ], tags=("child", "dev_extra")),
+    # ---------------------------------------------------------------- financial hardship
+    *many("financial_hardship", [
+        "we're ⟦two months behind on the electricity bill|FINANCIAL_SITUATION⟧, write to the supplier",
+        "I ⟦got a final demand from a debt collector|FINANCIAL_SITUATION⟧ for £900, what do I do",
+        "my ⟦wages are being garnished|FINANCIAL_SITUATION⟧ — is that legal in Germany?",
+        "I ⟦earn €1,450 net a month|FINANCIAL_SITUATION⟧ and rent is €900, make me a budget",
+        "I've ⟦maxed out three credit cards|FINANCIAL_SITUATION⟧ and can't sleep, where do I start",
+        "my ⟦loan application was rejected|FINANCIAL_SITUATION⟧ because of a ⟦Schufa entry|FINANCIAL_SITUATION⟧",
+        "we ⟦can't afford the school trip|FINANCIAL_SITUATION⟧ for our son, write to the school",
+        "I'm ⟦on universal credit|FINANCIAL_SITUATION⟧, can I get help with childcare costs?",
+        "I ⟦owe my landlord three months' rent|FINANCIAL_SITUATION⟧, help me propose a payment plan",
+        "I have ⟦a €4,000 overdraft|FINANCIAL_SITUATION⟧ and the bank wants it back by May",
+        "my ⟦car was repossessed|FINANCIAL_SITUATION⟧ last week and I need to get to work, any ideas",
+        "i'm ⟦broke until payday|FINANCIAL_SITUATION⟧, plan cheap meals for 10 days",
+    ], tags=("financial", "dev_extra")),
+    *many("financial_hardship", [
+        "what is a garnishment order?",
+        "how does universal credit work for self-employed people?",
+        "Explain what an overdraft fee is.",
+    ], tags=("financial", "dev_extra")),
+    # ---------------------------------------------------------------- health in chat
+    *many("health", [
+        "i have ⟦endometriosis|HEALTH⟧ and the pain is bad this week, write a short sick message to my team lead",
+        "my mum ⟦xfirst⟧ was just diagnosed with ⟦dementia|HEALTH⟧, help me plan the first steps",
+        "I'm ⟦on antidepressants|HEALTH⟧, is it ok to drink at the christmas party?",
+        "since my ⟦burnout|HEALTH⟧ I can only work 20 hours, write the request to HR",
+        "⟦xfull⟧, 67, ⟦type 2 diabetic|HEALTH⟧, ⟦on metformin|HEALTH⟧ — draft the handover for the night nurse",
+    ], tags=("health", "dev_extra")),
+]
+
+
+# --------------------------------------------------------------------------------------
 # Filling templates
 # --------------------------------------------------------------------------------------
 
@@ -1245,7 +1551,7 @@ def build() -> list[dict]:
         fill(template, i, "heldout" if template.text in heldout else "dev")
         for template in TEMPLATES
         for i in range(template.n)
-    ]
+    ] + [fill(template, i, "dev") for template in DEV_TEMPLATES for i in range(template.n)]
     ids = Counter(case["id"] for case in cases)
     duplicated = [case_id for case_id, count in ids.items() if count > 1]
     if duplicated:

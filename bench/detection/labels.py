@@ -52,7 +52,8 @@ _EXTRA: dict[str, tuple[Category, frozenset[str]]] = {
                                                    "DRIVER_LICENSE_NUMBER"})),
     "NATIONAL_ID": (Category.GOV_ID, _types_of(Category.GOV_ID)),
     "TAX_ID": (Category.GOV_ID, _types_of(Category.GOV_ID)),
-    "BANK_ACCOUNT": (Category.FINANCIAL, frozenset({"US_BANK_NUMBER", "IBAN_CODE", "UK_BANK_ACCOUNT"})),
+    "BANK_ACCOUNT": (Category.FINANCIAL, frozenset({"US_BANK_NUMBER", "IBAN_CODE", "UK_BANK_ACCOUNT",
+                                                   "BANK_ACCOUNT_NUMBER"})),
     "MEDICAL_ID": (Category.PHI, frozenset({"UK_NHS", "US_MBI", "DE_HEALTH_INSURANCE", "MEDICAL_RECORD_NUMBER"})),
     # Labels of our own cases, with the types that recognise them.
     "FR_NIR": (Category.GOV_ID, frozenset({"FR_NIR"})),

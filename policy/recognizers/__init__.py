@@ -20,7 +20,10 @@ longer lists Presidio's (see the comments there).
     card_security_codes     CARD_SECURITY_CODE (PCI)
     account_ids             ACCOUNT_ID (PII)
     uk_bank_accounts        UK_BANK_ACCOUNT (FINANCIAL)
+    bank_accounts           BANK_ACCOUNT_NUMBER (FINANCIAL): account numbers after their label, many languages
+    ibans                   IBAN_CODE in irregular groups, with dots or dashes, or mistyped after "IBAN"
     names                   PERSON in greetings, sign-offs, headers, titles, relations
+    name_lexicon            PERSON from a first-name/surname lexicon: pairs, cued, capitalised names
     obfuscated_emails       EMAIL_ADDRESS written "x at gmail dot com"
     person_filter           spaCy's PERSON minus findings on tools and code (SpacyPersonRecognizer)
     iban_nesting            Presidio's card and PESEL recognizers minus matches inside an IBAN
@@ -31,6 +34,7 @@ from __future__ import annotations
 from presidio_analyzer import EntityRecognizer
 
 from policy.recognizers.account_ids import AccountIdRecognizer
+from policy.recognizers.bank_accounts import BankAccountNumberRecognizer
 from policy.recognizers.be_national_number import BeNationalNumberRecognizer
 from policy.recognizers.biometrics import BiometricDataRecognizer
 from policy.recognizers.card_numbers import LabelledCardNumberRecognizer
@@ -44,8 +48,10 @@ from policy.recognizers.fr_nir import FrNirRecognizer
 from policy.recognizers.geolocation import GeoCoordinatesRecognizer
 from policy.recognizers.health import HealthDataRecognizer
 from policy.recognizers.iban_nesting import CreditCardOutsideIbanRecognizer, PlPeselOutsideIbanRecognizer
+from policy.recognizers.ibans import IbanFormsRecognizer
 from policy.recognizers.it_identity_card import ItCieRecognizer
 from policy.recognizers.medical_record_numbers import MedicalRecordNumberRecognizer
+from policy.recognizers.name_lexicon import NameLexiconRecognizer
 from policy.recognizers.names import NameRecognizer
 from policy.recognizers.national_id_numbers import NationalIdNumberRecognizer
 from policy.recognizers.nl_bsn import NlBsnRecognizer
@@ -81,6 +87,7 @@ def residency_recognizers() -> list[EntityRecognizer]:
         GeoCoordinatesRecognizer(),
         BiometricDataRecognizer(),
         NameRecognizer(),
+        NameLexiconRecognizer(),
         ObfuscatedEmailRecognizer(),
         # Identifiers Presidio lacks.
         FrNirRecognizer(),
@@ -96,4 +103,6 @@ def residency_recognizers() -> list[EntityRecognizer]:
         CardSecurityCodeRecognizer(),
         AccountIdRecognizer(),
         UkBankAccountRecognizer(),
+        BankAccountNumberRecognizer(),
+        IbanFormsRecognizer(),
     ]

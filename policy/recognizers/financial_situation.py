@@ -29,9 +29,13 @@ payday loan(s); loan shark; food bank(s); hardship fund; financial hardship; str
 universal credit; jobseeker's allowance; housing benefit; bürgergeld; hartz iv; welfare; unemployed; jobless
 lost my job; laid off; made redundant; redundancy; mortgage payment(s); salary; my income; wage garnishment
 pay cheque to pay cheque; paycheck to paycheck; living paycheck to paycheck; living hand to mouth; poverty
+behind on the; behind with the; behind on our; final demand
+garnished; garnishee; garnishment; maxed out; maxed-out; take-home pay; take home pay; net a month; net per month
+a month net; gross a month; loan application was rejected; loan was rejected; rejected for a loan
+turned down for a loan; refused a loan; schufa entry; negative schufa; bad schufa; payment plan; payment arrangement
 """
 HARDSHIP_TIGHT = """
-benefits; income; loan; loans; mortgage
+benefits; income; loan; loans; mortgage; owe; earn; earns; wages; salary
 """
 HARDSHIP_COPULA = """
 broke; skint; poor; homeless

@@ -5,7 +5,7 @@ the card-shaped "3720 9963 1129 6208"), and 11 digits of an IBAN can pass the PE
 checksum: each would make the prompt a floor category (PCI, GOV_ID) and keep it local,
 while an IBAN is personal data the policy lets go to the caller's region. The
 recognizers below are Presidio's, with their names, minus results that lie inside an
-IBAN that Presidio's IbanRecognizer validates (country format and mod-97).
+IBAN that Presidio's IbanRecognizer or our `ibans.py` validates (country format and mod-97).
 
 `without_findings_inside_ibans(text, results)` is the same filter for any list of
 results, for a caller that wants it after the analyzer.
@@ -18,16 +18,19 @@ import re
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.predefined_recognizers import CreditCardRecognizer, IbanRecognizer, PlPeselRecognizer
 
+from policy.recognizers.ibans import iban_spans
+
 # Two letters and two digits: every IBAN starts so; texts without one skip the IBAN pass.
 _IBAN_START = re.compile(r"(?i)\b[a-z]{2}\d{2}")
 _IBAN = IbanRecognizer()
 
 
 def validated_iban_spans(text: str) -> tuple[tuple[int, int], ...]:
-    """Spans of the IBANs in text that pass validation (nothing is cached: texts are not kept)."""
+    """Spans of the IBANs in text that pass validation (nothing is cached: texts are not kept):
+    Presidio's, and those in the irregular forms of `ibans.py` ("IT33P2615556 1481 ...")."""
     if not _IBAN_START.search(text):
         return ()
-    return tuple((r.start, r.end) for r in _IBAN.analyze(text, ["IBAN_CODE"]) if r.score >= 0.5)
+    return tuple((r.start, r.end) for r in _IBAN.analyze(text, ["IBAN_CODE"]) if r.score >= 0.5) + iban_spans(text)
 
 
 def without_findings_inside_ibans(text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:

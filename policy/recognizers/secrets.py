@@ -33,13 +33,16 @@ Cloudant and SoftLayer regexes (` *`, ` +`, ` *` in a row backtrack cubically on
 spaces: minutes for one prompt) and NpmDetector's (`//.+/:_authToken=`, quadratic);
 Artifactory's "password" regex (matches upper-case words); IPPublicDetector (not a secret).
 
+More phrasings of passwords and codes in prose, in several languages, are found by
+`secrets_prose.py` ("the wifi pw is X", "mot de passe : X", "the alarm code is 4821",
+"my login is bob / X", "I use X as my password"), whose findings join these.
+
 Not covered (known gaps):
-    passwords with no keyword ("log in as bob / hunter2"); unquoted all-letter passwords
-    in prose or code-like lines ("my password is letmein", `password = letmein`) while
-    `PASSWORD=letmein` and `password: letmein` (end of line) are found; secrets split
+    passwords with no keyword at all ("log in as bob, then hunter2"); all-letter
+    passwords that are everyday words ("my password is dragon"); secrets split
     across lines or messages, encoded or obfuscated; a `;` inside an unquoted config value
     ends it; vendor formats neither detect-secrets nor this module knows (e.g. Datadog,
-    Heroku keys with no keyword); non-English prose.
+    Heroku keys with no keyword); prose in languages other than those of `secrets_prose`.
 
 Thread safety: every regex is compiled once at import; `analyze` keeps its state in
 locals. detect-secrets' settings singleton, `analyze_line` (reads it) and the high-entropy
@@ -858,7 +861,8 @@ _PROSE_SET_TO = re.compile(
 )
 # "her password !PurpleSky77", "login password Start@2025": no verb, so a strong-looking value.
 _PROSE_KEYWORD_VALUE = re.compile(
-    rf"(?i)\b(?P<keyword>{_PASSWORD_KEYWORD})[ \t]*[:=]?[ \t]+"
+    # Bounded gaps: "[ \t]*[:=]?[ \t]+" is quadratic over a long run of spaces after the keyword.
+    rf"(?i)\b(?P<keyword>{_PASSWORD_KEYWORD})(?:[ \t]{{0,3}}[:=])?[ \t]{{1,3}}"
     r"(?P<value>\"[^\"\s]{4,64}\"|'[^'\s]{4,64}'|“[^”\s]{4,64}”|‘[^’\s]{4,64}’|[^\s\"'`“‘]{6,64})"
 )
 # "user daan-bakker pass Granite?29", "username: bob password: x".
@@ -1046,6 +1050,8 @@ class SecretsRecognizer(EntityRecognizer):
         return [self._to_result(finding) for finding in findings]
 
     def _find_all(self, text: str) -> list[_Finding]:
+        from policy.recognizers import secrets_prose  # imports this module: loaded on first use
+
         lowered = text.lower()
         findings: list[_Finding] = [
             *_find_private_keys(text, lowered),
@@ -1057,6 +1063,7 @@ class SecretsRecognizer(EntityRecognizer):
             *_find_xml_and_cli(text, lowered),
             *_find_prose_secrets(text, lowered),
             *_find_credentials_without_verb(text, lowered),
+            *secrets_prose.find_prose_passwords(text, lowered),
         ]
         if self._detect_high_entropy_strings:
             findings.extend(_find_high_entropy_strings(text))

@@ -53,6 +53,8 @@ fasting for ramadan; observe ramadan; observing ramadan; keep kosher; keeping ko
 wear a hijab; wear the hijab; wearing a hijab; wear a headscarf; wear a turban; wear a kippah; my church
 my mosque; my synagogue; my temple; my gurdwara; go to church; go to mosque; go to synagogue; attend church
 attend mosque; attend synagogue; bar mitzvah; bat mitzvah; baptised; baptized; my religion; my beliefs
+go to the mosque; go to the church; go to the synagogue; go to the temple; go to the gurdwara; attend the mosque
+attend the synagogue; pray at the mosque; pray five times a day; friday prayers; sunday mass; go to mass
 """
 ETHNIC_COPULA = """
 Black; Asian; Roma; Romani; Gypsy; Sinti; Latino; Latina; Latinx; Hispanic; Arab; Kurdish; Kurd; Berber
