@@ -188,7 +188,7 @@ RELATIONS = frozenset(
     "fiancee mother mom mum mum's father dad brother sister sibling grandmother grandma grandfather grandpa "
     "grandson granddaughter aunt uncle niece nephew cousin friend colleague coworker boss manager employee "
     "neighbour neighbor flatmate roommate tenant landlord client customer patient student pupil stepson "
-    "stepdaughter twin twins parents family".split()
+    "stepdaughter twin twins parents family grandparents grandparent ancestors relatives folks".split()
 )
 # Labels of clinical notes and records: what follows them is about the patient.
 CLINICAL_LABELS = frozenset(
@@ -206,7 +206,7 @@ TIGHT_FILLERS = frozenset(
     "a an the am is are was were be been being not also very openly proudly devout practising practicing "
     "lifelong life long proud recently now still actually really both half part and identify identifies as "
     "have has had got get diagnosed with from suffer suffers suffering living live born raised on taking take "
-    "started stopped".split()
+    "started stopped card carrying paid up staunch registered diehard die hard committed loyal longtime".split()
 )
 TIGHT_ANCHORS = FIRST_PERSON | THIRD_PERSON | frozenset({"they", "their", "am"})
 _COPULAS = frozenset({"is", "was", "are", "were", "am", "been", "identifies", "identify"})
@@ -316,12 +316,22 @@ def _copula_anchor(tokens: Sequence[tuple[str, int, int]], hit: Hit, sentence_st
         if word in COPULA_ANCHORS:
             # "is" and "was" need a person before them: "she is", "my wife is", not "what is".
             if word in ("is", "was", "are", "were", "being") and not (
-                    k > 0 and (tokens[k - 1][0] in TIGHT_ANCHORS | RELATIONS | {"they", "i"})):
+                    k > 0 and (tokens[k - 1][0] in TIGHT_ANCHORS | RELATIONS | {"they", "i"}
+                               or _family_side(tokens, k - 1))):
                 return False
             return True
-        if word not in ("a", "an", "not", "also", "openly", "proudly", "very", "actually", "half", "now"):
+        if word not in ("a", "an", "not", "also", "openly", "proudly", "very", "actually", "half", "now", "both"):
             return False
     return False
+
+
+def _family_side(tokens: Sequence[tuple[str, int, int]], k: int) -> bool:
+    """ "my dad's side is", "her mother's roots are": a family line, said of a person."""
+    return (tokens[k][0] in _FAMILY_LINES and k > 0
+            and (tokens[k - 1][0] in RELATIONS or tokens[k - 1][0] in _POSSESSIVES))
+
+
+_FAMILY_LINES = frozenset({"side", "roots", "background", "line", "lineage"})
 
 
 def _has_trigger(tokens: Sequence[tuple[str, int, int]], hit: Hit, sentence: tuple[int, int],

@@ -35,6 +35,7 @@ from policy.recognizers.secrets import (
     _Finding,
     _is_placeholder,
     _looks_like_password,
+    _looks_like_strong_password,
     _names_a_secret,
     _trim_prose_value,
     _unquote,
@@ -48,23 +49,33 @@ _PASSWORD_ANCHORS = ("pass", "pw", "psw", "psa", "kennwort", "mdp", "contrase", 
 _ANCHOR = re.compile(
     r"p(?:a?s{1,2}|s{1,2}a)|pw|kennwort|mot[ \t]+de[ \t]+passe|mdp|contrase|clave|senha|wachtwoord|has[łl]o|"
     r"l[öo]senord|adgangskode|salasana|heslo|jelsz|parola|geslo|lozinka|(?:wi-?fi|wlan|network)[ \t]+key|"
-    r"(?:alarm|door|gate|entry|access|entrance|building|garage|key[ \t]?safe|keysafe|lockbox|keypad|lock)[ \t]*code"
+    r"(?:alarm|door|gate|entry|access|entrance|building|garage|key[ \t]?safe|keysafe|lockbox|keypad|lock)[ \t]*code|"
+    r"(?:unlock|recovery|backup)[ \t]*codes?|combination|combo|code(?=[ \t]+(?:to|for)[ \t])|"
+    r"(?:memorable|secret)[ \t]+word|(?:security|secret)[ \t]+answer|key(?=[ \t]+(?:for|to|of)[ \t])"
 )
+# Code words, key words and secret words: statements only (no bare keyword + value).
+_OTHER_ANCHORS = ("code", "key", "combination", "combo", " word", "answer")
 _ANCHOR_ANY_CASE = re.compile(_ANCHOR.pattern, re.IGNORECASE)
 _PASSWORD_WORD = (
     r"pass(?:word|wort|wd|phrase)s?|pass[ \t]word|pwd|pw|p(?:a?s{1,2}|s{1,2}a)(?:w(?:o?r|ro)?d|owrd)|kennwort|"
     r"mot[ \t]+de[ \t]+passe|mdp|contrase(?:ñ|n)a|clave|senha|wachtwoord|has(?:ł|l)o|l(?:ö|o)senord|adgangskode|"
-    r"salasana|heslo|jelsz(?:ó|o)|parola|geslo|lozinka|(?:wi-?fi|wlan|network)[ \t]+key"
+    r"salasana|heslo|jelsz(?:ó|o)|parola|geslo|lozinka|(?:wi-?fi|wlan|network)[ \t]+key|"
+    r"(?:memorable|secret)[ \t]+word|(?:security|secret)[ \t]+answer|"
+    r"key(?=[ \t]+(?:for|to|of)[ \t]+(?:the[ \t]+|my[ \t]+|our[ \t]+)?(?:wi-?fi|wlan|network|router|hotspot)\b)"
 )
 _CODE_WORD = (r"passcode|(?:alarm|door|gate|entry|access|entrance|building|garage|key[ \t]?safe|keysafe|lockbox|"
-              r"keypad|lock)[ \t]*code")
+              r"keypad|lock|unlock)[ \t]*code|(?:recovery|backup)[ \t]*codes?|combination|combo|"
+              # "the code to get in", "the code for the front door"
+              r"code(?=[ \t]+(?:to|for)[ \t]+(?:get(?:ting)?[ \t]+in|open|unlock|enter|(?:the|my|our)[ \t]+"
+              r"(?:front[ \t]+|back[ \t]+|main[ \t]+)?(?:door|gate|safe|house|flat|apartment|building|garage|alarm|"
+              r"lockbox|padlock|locker|shed|phone|laptop)\b))")
 _KEYWORD = rf"(?P<keyword>{_CODE_WORD}|{_PASSWORD_WORD}|pass)"
 # "for the admin panel", "del router", "do wifi": at most three words.
 _QUALIFIER = (r"(?:[ \t]+(?:for|of|to|on|at|del|della|dello|de|du|des|do|da|dla|für|zum|zur|vom|van|voor|till|för|til|"
               r"na|pro|per|from)(?:[ \t]+[^\s.,;:!?=()]{1,24}(?![^\s.,;:!?=()])){1,3}?)?")
 _PARENTHESIS = r"(?:[ \t]*\([^()\r\n]{1,30}\))?"
 _ENGLISH_SEPARATORS = frozenset({":", "=", ":=", "is", "was", "are", "were", "it's", "its", "it is"})
-_SEPARATOR = (r"[ \t]*(?P<sep>:=|=>|[:=]|(?<=[ \t])[-–—](?=[ \t])|\?[ \t]*(?:it'?s|it[ \t]+is)(?!\w)"
+_SEPARATOR = (r"[ \t]*(?P<sep>:=|=>|[:=]|(?<=[ \t])[-–—](?=[ \t])|\?[ \t]*(?:it'?s|it[ \t]+is)(?!\w)|\?(?=[ \t])"
               r"|(?:(?:is|was|are|were)(?:[ \t]+(?:now|still|just|simply|always))?|it'?s|es|est|ist|è|é|to|är|er|on|je"
               r"|jest)(?!\w))[ \t]*")
 _VALUE = (r"(?P<value>\"[^\"\r\n]{1,128}\"|'[^'\r\n]{1,128}'|“[^”\r\n]{1,128}”|‘[^’\r\n]{1,128}’|`[^`\r\n]{1,128}`"
@@ -103,6 +114,47 @@ _CLAUSE_END = re.compile(r"[ \t]*(?:[,.;!?)]|\r?\n|$|—|–|-[ \t]|\b(?:and|but
                          r"right|ok|okay|please|pls|yesterday|today|tonight|now|again|already|last|this|since|on|at|too|then)\b)")
 
 
+# Values with no password word, where the sentence is about getting in: "to get into my laptop type X",
+# "sign in as admin using X", "the wifi is HomeNet and the key is X", "it's X for the email".
+_LOGIN_CONTEXT_HINTS = ("log", "sign", "unlock", "get in", "wifi", "wi-fi", "router", "account", "mail", "laptop",
+                        "portal", "admin", "vpn", "nas")
+_LOGIN_CONTEXT = re.compile(
+    r"(?i)\b(?:log(?:ging|ged)?[ \t-]?(?:in|on)|login|sign(?:ing|ed)?[ \t-]?(?:in|on)|signin|unlock|get(?:ting)?[ \t]+in"
+    r"(?:to)?|wi-?fi|wlan|router|account|e-?mail|laptop|portal|admin|vpn|nas)\b"
+)
+_LEAD_VALUE = re.compile(
+    r"(?i)(?:(?<![\w-])(?:type|typed|enter|entered|use|using|with|and|it'?s|is|was)|[:/])[ \t]{1,3}"
+    r"(?P<value>[^\s\"'`“‘]{6,64})"
+)
+_LOGIN_WINDOW = 60
+_USER_NAME_SHAPE = re.compile(r"[a-z0-9._-]+")
+_BEFORE_SLASH = re.compile(r"[ \t]{0,3}/")
+_KEY_COMBO = re.compile(r"(?i)(?:ctrl|cmd|alt|shift|option|win|super|fn)\+")
+_VERSIONED_NAME = re.compile(r"[A-Za-z]+[-_]?\d+(?:\.\d+)+[A-Za-z]?")
+
+
+def _login_context_values(text: str) -> Iterator[_Finding]:
+    """Strong values after a lead word, with a word about logging in nearby on the same line."""
+    for lead in _LEAD_VALUE.finditer(text):
+        value = _trim_prose_value(lead.group("value"))
+        start = lead.start("value")
+        end = start + len(value)
+        # Letters, a digit, and a symbol or mixed case; not a user name ("benoit_1975 / ...").
+        if (not _looks_like_strong_password(value) or _not_a_secret_shape(value) or _USER_NAME_SHAPE.fullmatch(value)
+                or _BEFORE_SLASH.match(text, end)):
+            continue
+        if _KEY_COMBO.search(value) or _VERSIONED_NAME.fullmatch(value) or _names_a_secret(value):
+            continue
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        line_end = len(text) if line_end < 0 else line_end
+        before = _LOGIN_CONTEXT.search(text, max(line_start, start - _LOGIN_WINDOW), lead.start())
+        after = before or _LOGIN_CONTEXT.search(text, end, min(line_end, end + _LOGIN_WINDOW))
+        if before or after:
+            yield _Finding(PASSWORD, start, end, SCORE_PROSE_PASSWORD, "value_near_login_words",
+                           pattern=_LEAD_VALUE.pattern, context_based=True)
+
+
 def _all_letter_password(value: str) -> bool:
     """One lower-case word, six letters or more, not an everyday word: "sunflowergranite", "letmein"."""
     return (6 <= len(value) <= 64 and value.isalpha() and value.islower() and value not in _NOT_PASSWORDS
@@ -125,7 +177,7 @@ def _not_a_secret_shape(value: str) -> bool:
 def find_prose_passwords(text: str, lowered: str) -> Iterator[_Finding]:
     """PASSWORD findings of the four families in the module docstring."""
     password_word = any(word in lowered for word in _PASSWORD_ANCHORS)
-    if password_word or "code" in lowered or "key" in lowered:
+    if password_word or any(word in lowered for word in _OTHER_ANCHORS):
         yield from _statements(text, lowered, password_word)
     if " as " in lowered and password_word:
         for statement in _AS_PASSWORD.finditer(text):
@@ -134,6 +186,8 @@ def find_prose_passwords(text: str, lowered: str) -> Iterator[_Finding]:
                 start = statement.start("value")
                 yield _Finding(PASSWORD, start, start + len(value), SCORE_PROSE_PASSWORD, "value_as_password",
                                pattern=_AS_PASSWORD.pattern, context_based=True)
+    if any(hint in lowered for hint in _LOGIN_CONTEXT_HINTS):
+        yield from _login_context_values(text)
     if "login" in lowered or "log in" in lowered or "log-in" in lowered or "cred" in lowered:
         for pair in _LOGIN_PAIR.finditer(text):
             value = _trim_prose_value(pair.group("value"))
@@ -180,7 +234,12 @@ def _statement_finding(text: str, statement: re.Match[str]) -> _Finding | None:
         return None  # code: "password = auth_info", "password: HiddenText"
     if _names_a_secret(value):
         return None
-    if quoted:
+    digits = value.replace("-", "").replace(" ", "")
+    if keyword.startswith(("combination", "combo")):
+        accepted = digits.isdigit() and 3 <= len(digits) <= 10  # "the combination is 12-34-56", not prose
+    elif statement.group("sep") == "?":
+        accepted = _strong(value)  # "the wifi password? Xy!9...", not "password? Thanks"
+    elif quoted:
         accepted = len(value) >= 4
     elif "code" in keyword and value.isdigit():
         accepted = 3 <= len(value) <= 10

@@ -23,6 +23,11 @@ non-English prose.
 
 from __future__ import annotations
 
+import bisect
+import re
+
+from presidio_analyzer import RecognizerResult
+
 from policy.categories import SPECIAL_CATEGORY_ENTITY_TYPES
 from policy.recognizers._lexicon import (
     ANY,
@@ -55,6 +60,11 @@ my mosque; my synagogue; my temple; my gurdwara; go to church; go to mosque; go 
 attend mosque; attend synagogue; bar mitzvah; bat mitzvah; baptised; baptized; my religion; my beliefs
 go to the mosque; go to the church; go to the synagogue; go to the temple; go to the gurdwara; attend the mosque
 attend the synagogue; pray at the mosque; pray five times a day; friday prayers; sunday mass; go to mass
+keep shabbat; keeping shabbat; observe shabbat; observing shabbat; keep the sabbath; keep sabbath; observe the sabbath
+shomer shabbat; hajj; umrah; for religious reasons; on religious grounds; my religious beliefs; religious beliefs
+fast during ramadan; fasting during ramadan; fast for ramadan; break my fast; celebrate eid; celebrating eid
+celebrate diwali; celebrate hanukkah; celebrate passover; muslim convert; a convert to; my imam; my rabbi; my priest
+my pastor; my vicar; my parish; our parish
 """
 ETHNIC_COPULA = """
 Black; Asian; Roma; Romani; Gypsy; Sinti; Latino; Latina; Latinx; Hispanic; Arab; Kurdish; Kurd; Berber
@@ -67,18 +77,21 @@ ETHNIC_ANY = """
 ethnic origin; ethnicity; ethnic background; ethnic minority; my heritage; my ancestry; of turkish descent
 of african descent; of asian descent; of arab descent; of jewish descent; of roma descent; of indian descent
 of pakistani descent; of moroccan descent; of caribbean descent; of mixed descent; racial background
+ashkenazi; ashkenazic; sephardi; sephardic; mizrahi; mizrahi jewish; irish travellers; traveller community
 """
 SEXUALITY_COPULA = """
 gay; lesbian; bisexual; bi; queer; homosexual; pansexual; asexual; aromantic; transgender; trans; non-binary
 nonbinary; genderqueer; genderfluid; gender fluid; intersex; trans woman; trans man; two-spirit; closeted
-in the closet; polyamorous; lgbt; lgbtq; lgbtq+; lgbtqia
+in the closet; polyamorous; lgbt; lgbtq; lgbtq+; lgbtqia; heterosexual; gay man; gay men; gay woman
 """
 SEXUALITY_ANY = """
 came out as; coming out as; come out as; came out to my; come out to my; coming out to my; open relationship
 same-sex partner; same sex partner; same-sex relationship; my boyfriend and i are both; my husband and i are both
 gender transition; transitioning genders; medical transition; gender reassignment; gender-affirming
 gender affirming; sex change; my sex life; our sex life; my sexuality; my sexual orientation; my gender identity
-my pronouns; dead name; deadname; sex worker
+my pronouns; dead name; deadname; sex worker; attracted to men; attracted to women; attracted to both
+attracted to guys; attracted to girls; attracted to the same sex; attracted to both men and women; not out at work
+not out to my; not out to anyone; closeted at work; my coming out
 """
 POLITICS_TRIGGERED = """
 afd; cdu; csu; spd; fdp; die linke; linke; bsw; die grünen; grünen; greens; green party; labour; labour party
@@ -88,13 +101,14 @@ la france insoumise; lfi; les républicains; reconquête; lega; fratelli d'itali
 movimento 5 stelle; five star movement; forza italia; pvv; vvd; d66; groenlinks; pvda; bbb; pis; law and justice
 civic platform; konfederacja; vox; psoe; podemos; sumar; partido popular; fidesz; fpö; övp; vlaams belang; n-va
 democrats; republicans; democratic party; republican party; the party; party; trump; biden; le pen
-macron
+macron; Green
 """
 POLITICS_TIGHT = """
 communist; socialist; social democrat; marxist; leftist; left-wing; right-wing; far-right; far-left; centrist
 nationalist; libertarian; anarchist; conservative voter; labour voter; labour supporter; tory voter; green voter
 afd voter; trump supporter; maga; brexiteer; remainer; leave voter; remain voter; party member; zionist
-anti-zionist; pro-life; pro-choice; activist; political activist
+anti-zionist; pro-life; pro-choice; activist; political activist; Tory; Republican; Democrat; Conservative
+Lib Dem; Liberal Democrat; Labour; Greens; Social Democrat; Christian Democrat
 """
 POLITICS_ANY = """
 voted for; vote for; voting for; voted leave; voted remain; member of the party; party membership; my politics; my political views
@@ -114,14 +128,28 @@ GENETIC_ANY = """
 brca; brca1; brca2; brca1 positive; brca2 positive; genetic test; genetic tests; genetic testing
 genetic test results; dna test; dna results; 23andme; ancestrydna; carrier of; gene mutation; genetic mutation
 mutation carrier; huntington's gene; genome sequencing; whole genome; genetic disorder; genetic condition
-hereditary condition; apoe4; lynch syndrome; mthfr; genotype
+hereditary condition; apoe4; lynch syndrome; mthfr; genotype; sickle cell trait; genetic variant
 """
 CRIMINAL_ANY = """
 criminal record; criminal records; criminal conviction(s); convicted; convicted of; in prison; in jail; out of prison
 prison sentence; jail time; served time; did time; suspended sentence; community service; on probation
 on parole; probation officer; parole officer; arrested; got arrested; was arrested; charged with; pleaded guilty
 found guilty; drink driving; drunk driving; dui; dwi; sex offender; ex-offender; ex-con; released from prison
-police caution; criminal charges; restraining order; electronic tag
+police caution; criminal charges; restraining order; electronic tag; sentenced; jailed; imprisoned; incarcerated
+sex offenders register; sex offender register; sex offenders' register; on the register of sex offenders
+barred list; on bail; out on bail; my conviction; my convictions; my court date
+"""
+# "did two years for burglary", "served 18 months in prison": time done, as words.
+CRIMINAL_TIME = [
+    f"{verb} {count} {unit} {tail}"
+    for verb in ("did", "served", "serving", "doing")
+    for count in ("a", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twelve",
+                  "eighteen", *map(str, range(1, 31)))
+    for unit in ("year", "years", "month", "months", "week", "weeks")
+    for tail in ("for", "in prison", "in jail", "inside")
+]
+GENETIC_TRIGGERED = """
+carrier for; carriers for; a carrier; carry the gene; carry a gene; carry the mutation; variant
 """
 CRIMINAL_TIGHT = """
 conviction; convictions; spent conviction; offence; offense; caution
@@ -135,6 +163,12 @@ _POLITICAL_TRIGGERS = frozenset(
 _UNION_TRIGGERS = frozenset(
     "joined member members membership rep representative steward dues subs organiser organizer "
     "organising organizing strike striking".split()
+)
+
+_GENETIC_TRIGGERS = frozenset(
+    "gene genes genetic genetically sickle cystic fibrosis thalassaemia thalassemia tay sachs mutation mutations "
+    "trait hereditary inherited recessive dna haemophilia hemophilia huntington brca brca1 brca2 apoe4 "
+    "genome".split()
 )
 
 _CODE_WORDS = frozenset(
@@ -160,12 +194,38 @@ class SpecialCategoryRecognizer(LexiconRecognizer):
         + term_table(TRADE_UNION, TRIGGER, UNION_TRIGGERED)
         + term_table(TRADE_UNION, ANY, UNION_ANY)
         + term_table(GENETIC_DATA, ANY, GENETIC_ANY)
+        + term_table(GENETIC_DATA, TRIGGER, GENETIC_TRIGGERED)
         + term_table(CRIMINAL_RECORD, ANY, CRIMINAL_ANY)
+        + [(CRIMINAL_RECORD, ANY, term) for term in CRIMINAL_TIME]
         + term_table(CRIMINAL_RECORD, TIGHT, CRIMINAL_TIGHT)
     )
     ANCHORING = Anchoring(
-        triggers=((POLITICAL_OPINION, _POLITICAL_TRIGGERS), (TRADE_UNION, _UNION_TRIGGERS)),
+        triggers=((POLITICAL_OPINION, _POLITICAL_TRIGGERS), (TRADE_UNION, _UNION_TRIGGERS),
+                  (GENETIC_DATA, _GENETIC_TRIGGERS)),
         # "union" of SQL, sets and types; "party" of software ("third-party").
         vetoes=((TRADE_UNION, _CODE_WORDS), (POLITICAL_OPINION, _CODE_WORDS)),
     )
     SCORE = 0.65
+
+    def analyze(self, text: str, entities: list[str] | None = None, nlp_artifacts=None) -> list[RecognizerResult]:
+        results = [r for r in super().analyze(text, entities, nlp_artifacts)
+                   if not (r.entity_type == CRIMINAL_RECORD and _FIGURATIVE_ARREST.match(text, r.start))]
+        starts = sorted(r.start for r in results)
+        for result in results:
+            # "came out as" / "convicted of" / "carrier for": the finding covers what follows too.
+            if _OPEN_ENDED.search(text, result.start, result.end):
+                following = _NEXT_WORD.match(text, result.end)
+                # ... unless what follows is a finding of its own ("voted for" + "the AfD").
+                if following is not None and bisect.bisect_left(starts, result.end) == bisect.bisect_left(
+                        starts, following.end()):
+                    result.end = following.end()
+        return results
+
+
+# "arrested by the view", not "arrested by the police".
+_FIGURATIVE_ARREST = re.compile(
+    r"(?i)arrested[ \t]+by[ \t]+(?:the[ \t]+|a[ \t]+|an[ \t]+|his[ \t]+|her[ \t]+|its[ \t]+)?"
+    r"(?!police|officers?|cops?|detectives?|border|customs|security|guards?|agents?|gardaí|gardai|the[ \t]+police)"
+)
+_OPEN_ENDED = re.compile(r"(?i)\b(?:as|of|for|to)$")
+_NEXT_WORD = re.compile(r"(?i)(?:[ \t]{1,3}(?:the|a|an|my|his|her|their|our))?[ \t]{1,3}[^\W_]+(?:['’-][^\W_]+){0,3}")

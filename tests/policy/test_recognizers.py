@@ -141,7 +141,7 @@ def test_health_negatives(text):
         pytest.param("I joined the GMB union last month", [("TRADE_UNION", "GMB"), ("TRADE_UNION", "union")],
                      id="union"),
         pytest.param("My BRCA1 test came back positive", [("GENETIC_DATA", "BRCA1")], id="genetic"),
-        pytest.param("I served 18 months in prison", [("CRIMINAL_RECORD", "in prison")], id="criminal"),
+        pytest.param("I served 18 months in prison", [("CRIMINAL_RECORD", "served 18 months in prison")], id="criminal"),
     ],
 )
 def test_special_category_positives(text, expected):

@@ -291,3 +291,110 @@ def test_hostile_inputs_stay_fast(text):
     for recognizer in recognizers:
         recognizer.analyze(text, recognizer.supported_entities, None)
     assert time.perf_counter() - started < 2.0
+
+
+# --- Round 3: Art. 9 in everyday words, passwords without the usual keywords --------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("my dad's side is Ashkenazi, should I get screened", ("ETHNIC_ORIGIN",)),
+        ("my grandparents were Roma", ("ETHNIC_ORIGIN",)),
+        ("we keep Shabbat so no meetings on Friday evening", ("RELIGION",)),
+        ("I'm going on Hajj this summer, draft the leave request", ("RELIGION",)),
+        ("I don't eat pork for religious reasons", ("RELIGION",)),
+        ("I'm attracted to both men and women", ("SEXUAL_ORIENTATION",)),
+        ("my boyfriend and I are both gay men", ("SEXUAL_ORIENTATION",)),
+        ("I'm a card-carrying Tory", ("POLITICAL_OPINION",)),
+        ("I've always voted Green", ("POLITICAL_OPINION",)),
+        ("I'm a Republican and my wife is a Democrat", ("POLITICAL_OPINION",)),
+        ("I did two years for burglary", ("CRIMINAL_RECORD",)),
+        ("I was sentenced to six months in 2015", ("CRIMINAL_RECORD",)),
+        ("I'm on the sex offenders register", ("CRIMINAL_RECORD",)),
+        ("I'm a carrier for sickle cell", ("GENETIC_DATA",)),
+    ],
+)
+def test_special_round3_positives(text, expected):
+    assert tuple(sorted({kind for kind, _ in spans(SpecialCategoryRecognizer(), text)})) == expected
+
+
+def test_open_ended_terms_cover_the_next_word():
+    assert spans(SpecialCategoryRecognizer(), "she came out as gay last year") == [
+        ("SEXUAL_ORIENTATION", "came out as gay")]
+    assert spans(SpecialCategoryRecognizer(), "I was convicted of fraud in 2019") == [
+        ("CRIMINAL_RECORD", "convicted of fraud")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the Catholic church downtown has great architecture",
+        "prove that the union of two sets is a set",
+        "add a liberal amount of butter",
+        "give me the conservative estimate for the budget",
+        "write the Jewish history course syllabus",
+        "I'm straight out of ideas for dinner",
+        "I'm a conservative driver, is a hybrid worth it?",
+        "we were arrested by the view from the top",
+        "I have a Green card and want to travel",
+        "our genetic algorithm converges too slowly",
+        "my trial period ends next week, write to my manager",
+    ],
+)
+def test_special_round3_negatives(text):
+    assert spans(SpecialCategoryRecognizer(), text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("to get into my laptop type Hx7!pQ2z at the prompt", "Hx7!pQ2z"),
+        ("the wifi is HomeNet and the key is Sunny-Day-42", "Sunny-Day-42"),
+        ("I log in with bob.smith and Tr0ub4dor&3, why is it slow", "Tr0ub4dor&3"),
+        ("use Kx9$mP2q to sign in to the router", "Kx9$mP2q"),
+        ("the code to get in is 4821, put it in the guest message", "4821"),
+        ("the combination for the safe is 12-34-56", "12-34-56"),
+        ("the memorable word is granitefalcon", "granitefalcon"),
+        ("my phone unlock code is 839201", "839201"),
+        ("the key for the wifi is blueberrypancake", "blueberrypancake"),
+        ("the wi-fi password? Sunny-Day-42", "Sunny-Day-42"),
+    ],
+)
+def test_passwords_without_keywords(text, expected):
+    assert spans(SecretsRecognizer(), text) == [("PASSWORD", expected)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "type Ctrl+Shift+P to open the palette",
+        "use Python3.11 to run it, then log in",
+        "Why does `SELECT * FROM users WHERE email = ?` return nothing with SQLite?",
+        "my login is benoit_1975 / and I forgot the rest",
+        "the key is to stay consistent",
+        "the combination of both approaches works",
+        "the code to get in touch with support is on the site",
+        "password? Thanks, I found it",
+    ],
+)
+def test_passwords_without_keywords_negatives(text):
+    assert spans(SecretsRecognizer(), text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("log in with " + "Ab1! " * 5_000, id="lead-values-run"),
+        pytest.param("wifi " + "is " * 10_000 + "Ab1!xyz", id="lead-word-run"),
+        pytest.param("the code to " + "get " * 5_000 + "in is 1234", id="access-code-words"),
+        pytest.param("arrested by " * 5_000, id="arrested-by-run"),
+        pytest.param("I came out as" + " " * 20_000 + "x", id="open-ended-spaces"),
+        pytest.param("the combination is " + "1-" * 10_000, id="combination-dashes"),
+    ],
+)
+def test_round3_hostile_inputs_stay_fast(text):
+    started = time.perf_counter()
+    for recognizer in (SecretsRecognizer(), SpecialCategoryRecognizer()):
+        recognizer.analyze(text, recognizer.supported_entities, None)
+    assert time.perf_counter() - started < 2.0
