@@ -72,3 +72,17 @@ def test_errors_name_the_key(tmp_path, yaml_text, environ, message):
 def test_missing_config_file_is_an_error(tmp_path):
     with pytest.raises(ConfigError, match="cannot read config file"):
         load_settings(tmp_path / "nope.yaml", environ={})
+
+
+def test_the_tuning_example_in_the_deployment_guide_loads(tmp_path):
+    import re
+
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "deployment.md").read_text(encoding="utf-8")
+    example = re.search(r"## Tuning detection.*?```yaml\n(.*?)```", guide, re.S).group(1)
+    config = tmp_path / "residency.yaml"
+    config.write_text(example)
+
+    detection = load_settings(config, environ={}).detection.detection_settings()
+
+    assert detection.deny_lists == {"PERSON": ("Blue Falcon",), "ACCOUNT_ID": ("ACME-ROOT",)}
+    assert "acme.example" in detection.allow_list
