@@ -40,6 +40,8 @@ DEFAULT_CACHE_SIZE = 4096
 DEFAULT_SPACY_REMOVE = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
 LOWERCASE_LEMMAS = "residency_lowercase_lemmas"
 DEFAULT_REGEX_TIMEOUT_S = 1.0
+# The allow list is for public names and domains: it never silences a secret, a card, an ID.
+ALLOW_LISTABLE = frozenset({Category.PII, Category.QUASI})
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +98,9 @@ class DetectionSettings:
     regex_timeout_s: float = DEFAULT_REGEX_TIMEOUT_S
     # Skip recognizers on texts they cannot match (policy/prechecks.py); off only to test that.
     prechecks: bool = True
-    # The organisation's own public names and domains: a finding whose whole text is one of
-    # these, in any case, is dropped ("Acme GmbH", "acme.example"; not "jo@acme.example").
+    # The organisation's own public names and domains: a personal-data or quasi-identifier
+    # finding (PII, QUASI) whose whole text is one of these, in any case, is dropped ("Acme
+    # GmbH", "acme.example"; not "jo@acme.example", and never a password or a card number).
     allow_list: tuple[str, ...] = ()
     # Terms always found, by entity type ({"PERSON": ("Blue Falcon",)}): whole words, any case.
     deny_lists: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -197,6 +200,13 @@ class SpanAnalyzer:
             # The message of a recognizer's exception may quote the text: keep only its type.
             raise DetectionError(f"detector failed: {type(exc).__name__}") from None
 
+    def _allow_listed(self, text: str, result) -> bool:
+        return (
+            bool(self._allowed)
+            and CATEGORY_BY_ENTITY[result.entity_type] in ALLOW_LISTABLE
+            and text[result.start : result.end].strip().casefold() in self._allowed
+        )
+
     def _spans_of(self, text: str, nlp_artifacts) -> tuple[Span, ...]:
         _PresidioLogGate.take_skipped()
         results = self._analyzer.analyze(
@@ -225,7 +235,7 @@ class SpanAnalyzer:
                     for result in results
                     if result.entity_type in CATEGORY_BY_ENTITY
                     and result.score >= self._settings.threshold_for(result.entity_type)
-                    and not (self._allowed and text[result.start : result.end].strip().casefold() in self._allowed)
+                    and not self._allow_listed(text, result)
                 ),
                 key=lambda span: (span.start, span.end, span.entity_type),
             )
@@ -290,8 +300,9 @@ class PresidioDetector:
 
 
 def _digest(scope: str, text: str) -> bytes:
-    digest = hashlib.blake2b(scope.encode("utf-8", "surrogatepass"), digest_size=32)
-    digest.update(b"\x00")
+    scope_bytes = scope.encode("utf-8", "surrogatepass")
+    digest = hashlib.blake2b(len(scope_bytes).to_bytes(8, "big"), digest_size=32)
+    digest.update(scope_bytes)
     digest.update(text.encode("utf-8", "surrogatepass"))
     return digest.digest()
 

@@ -22,7 +22,11 @@ from collections.abc import Callable, Iterable
 
 import regex
 
-_DIGIT = re.compile(r"\d")  # Unicode decimal digits, as `\d` in Presidio's `regex` patterns
+# Count with the engine that matches: `regex` knows digits of newer Unicode than `re`.
+_DIGIT = regex.compile(r"\d")
+# Syntax that `re` parses but reads differently from `regex`: fuzzy matching ("{e<=1}"),
+# regex-only inline flags (V1, f, b, e, r, w, p), POSIX classes.
+_REGEX_ONLY_SYNTAX = re.compile(r"\{\s*[eisd]\s*(?:[<=}]|$)|\(\?[a-zA-Z0-9-]*[Vfberwp]|\[\[:")
 # Presidio compiles its URL patterns with IGNORECASE (and their own `(?i)`), with `regex`.
 _URL_DOMAIN_DOT = regex.compile(r"[a-z0-9.\-][.][a-z]", flags=regex.IGNORECASE)
 
@@ -60,6 +64,8 @@ def required_digits(pattern: str, flags: int = 0) -> int:
     """
     import re._parser as parser
 
+    if _REGEX_ONLY_SYNTAX.search(pattern):
+        return 0
     try:
         return _min_digits(parser.parse(pattern, flags))
     except (re.error, RecursionError, TypeError, ValueError):

@@ -28,11 +28,14 @@ from __future__ import annotations
 
 import bisect
 import functools
+import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
+
+from policy.recognizers._patterns import lower_keeping_offsets
 
 ANY = "any"  # a person anchor near the term
 TIGHT = "tight"  # the anchor right before the term: "I'm", "my", "she is", "as a"
@@ -47,17 +50,28 @@ _OPTIONAL_SUFFIX = re.compile(r"\(([a-z']+)\)")
 
 def normalise(text: str) -> str:
     """Lower case, typographic apostrophes made plain: offsets are unchanged."""
-    return text.lower().replace("’", "'").replace("‘", "'")
+    return lower_keeping_offsets(text).replace("’", "'").replace("‘", "'")
 
 
 def _strip_possessive(word: str) -> str:
     return word[:-2] if word.endswith("'s") and len(word) > 3 else word
 
 
-@functools.lru_cache(maxsize=8)  # each lexicon recognizer reads the same text's words
 def words(text: str) -> tuple[tuple[str, int, int], ...]:
     """(word, start, end) of each word of the normalised text, possessive "'s" dropped from the word."""
     return tuple((_strip_possessive(m.group(0)), m.start(), m.end()) for m in _WORD.finditer(normalise(text)))
+
+
+def words_of_analysis(text: str, nlp_artifacts=None) -> tuple[tuple[str, int, int], ...]:
+    """words(text), computed once for all lexicon recognizers analysing this text: kept on its
+    NlpArtifacts, which live as long as the analysis (nothing outlives it)."""
+    if nlp_artifacts is None:
+        return words(text)
+    kept = getattr(nlp_artifacts, "_residency_words", None)
+    if kept is None or kept[0] is not text:
+        kept = (text, words(text))
+        nlp_artifacts._residency_words = kept
+    return kept[1]
 
 
 def expand(term: str) -> list[str]:
@@ -94,7 +108,7 @@ class Lexicon:
     def __init__(self, terms: Iterable[tuple[str, str, str]]) -> None:
         self._by_first: dict[str, list[Term]] = {}
         self._fuzzy: dict[str, Term] = {}  # deletion variants and exact forms of long single words
-        self._fuzzy_seen: dict[str, Term | None] = {}
+        self._fuzzy_seen: dict[bytes, Term | None] = {}
         for entity_type, mode, text in terms:
             for variant in expand(text):
                 key = tuple(w for w, _, _ in words(variant))
@@ -113,6 +127,9 @@ class Lexicon:
             t.words[0]: t for ts in self._by_first.values() for t in ts
             if len(t.words) == 1 and len(t.words[0]) >= self.FUZZY_MIN_LEN and t.words[0].isalpha()
         }
+        # One typo away from a term is at most one letter longer: longer words never match,
+        # and skipping them keeps a 20 KB "word" from costing n deletions of n letters.
+        self._longest_single = max(map(len, self._single), default=0)
 
     def candidates(self, tokens: Sequence[tuple[str, int, int]], i: int,
                    stopwords: frozenset[str] = frozenset()) -> list[Hit]:
@@ -124,21 +141,23 @@ class Lexicon:
             if i + len(term.words) <= len(tokens)
             and all(tokens[i + k][0] == term.words[k] for k in range(1, len(term.words)))
         ]
-        if (not found and len(word) >= self.FUZZY_MIN_LEN - 1 and word.isalpha() and word not in stopwords
-                and word not in TYPO_STOPWORDS):
+        if (not found and self.FUZZY_MIN_LEN - 1 <= len(word) <= self._longest_single + 1 and word.isalpha()
+                and word not in stopwords and word not in TYPO_STOPWORDS):
             term = self._fuzzy_term(word)
             if term is not None:
                 found = [Hit(term, i, i, True)]
         return found
 
     def _fuzzy_term(self, word: str) -> Term | None:
-        # Chat vocabulary repeats: remember each word's answer (bounded).
-        seen = self._fuzzy_seen.get(word, _UNSEEN)
+        # Chat vocabulary repeats: remember each word's answer (bounded), under a digest, so
+        # that no word of a prompt is kept.
+        key = hashlib.blake2b(word.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        seen = self._fuzzy_seen.get(key, _UNSEEN)
         if seen is not _UNSEEN:
             return seen
         if len(self._fuzzy_seen) >= self.FUZZY_MEMO_SIZE:
             self._fuzzy_seen.clear()
-        term = self._fuzzy_seen[word] = self._find_fuzzy_term(word)
+        term = self._fuzzy_seen[key] = self._find_fuzzy_term(word)
         return term
 
     def _find_fuzzy_term(self, word: str) -> Term | None:
@@ -359,7 +378,7 @@ def person_spans_from(nlp_artifacts) -> list[tuple[int, int]]:
 def build_hits_by_sentence(text: str, lexicon: Lexicon, anchoring: Anchoring, nlp_artifacts=None,
                            stopwords: frozenset[str] = frozenset()) -> Iterator[tuple[Hit, int, int]]:
     """Hits that are about a person, with their character spans; at most one per word."""
-    tokens = words(text)
+    tokens = words_of_analysis(text, nlp_artifacts)
     if not tokens:
         return
     sentences = sentence_bounds(text)

@@ -15,6 +15,15 @@ _SPACE = r"\s{1,3}"
 LABEL_GAP = rf"{_SPACES}(?:(?i:number|num|no\.?|nr\.?|#|id){_SPACES})?(?:(?i:is|was){_SPACE}|[:#=]{_SPACES}|-{_SPACE}|{_SPACE})"
 
 
+def lower_keeping_offsets(text: str) -> str:
+    """text.lower(), except that a character whose lower case is longer ("İ" becomes "i̇")
+    stays as it is, so that an offset into the result is an offset into `text`."""
+    lowered = text.lower()
+    if len(lowered) == len(text):  # no character grew, and none ever shrinks
+        return lowered
+    return "".join(low if len(low := c.lower()) == 1 else c for c in text)
+
+
 def digits_of(text: str) -> str:
     return "".join(c for c in text if c.isdigit())
 

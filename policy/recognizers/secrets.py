@@ -86,6 +86,7 @@ from detect_secrets.plugins.twilio import TwilioKeyDetector
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 
 from policy.categories import SECRET_ENTITY_TYPES
+from policy.recognizers._patterns import lower_keeping_offsets
 
 # The names live in policy.categories, so that the table loads without Presidio or spaCy.
 (
@@ -1052,7 +1053,7 @@ class SecretsRecognizer(EntityRecognizer):
     def _find_all(self, text: str) -> list[_Finding]:
         from policy.recognizers import secrets_prose  # imports this module: loaded on first use
 
-        lowered = text.lower()
+        lowered = lower_keeping_offsets(text)
         findings: list[_Finding] = [
             *_find_private_keys(text, lowered),
             *_find_jwts(text),

@@ -280,6 +280,21 @@ def test_allow_list_drops_the_organisations_own_names_and_nothing_that_contains_
     assert ("EMAIL_ADDRESS", "jean.dupont@acme-corp.com") in after
 
 
+def test_allow_list_never_silences_a_restricted_finding():
+    text = "the admin password is AcmeRoot2024! for the acme box"
+    settings = DetectionSettings(allow_list=("AcmeRoot2024!",))
+    spans = SpanAnalyzer(build_analyzer(settings), settings).spans([text])[0]
+
+    assert ("PASSWORD", "AcmeRoot2024!") in {(s.entity_type, text[s.start : s.end]) for s in spans}
+
+
+def test_cache_keys_frame_the_scope():
+    from policy.detect import _digest
+
+    assert _digest("a\x00b", "c") != _digest("a", "b\x00c")
+    assert _digest("ab", "c") != _digest("a", "bc")
+
+
 def test_deny_list_terms_are_found_as_whole_words_in_any_case():
     settings = DetectionSettings(deny_lists={"PERSON": ("Blue Falcon",), "MEDICAL_RECORD_NUMBER": ("PX-7",)})
     analyzer = SpanAnalyzer(build_analyzer(settings), settings)

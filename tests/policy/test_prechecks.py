@@ -30,6 +30,10 @@ BENCH_DATA = Path(__file__).resolve().parents[2] / "bench" / "data"
         (r"\p{Nd}{4}", 0, 0),  # syntax only `regex` knows
         (r"\d{2} # 12345 in a comment", re.VERBOSE, 2),
         (r"\d{2} # 12345", 0, 7),
+        # Syntax `re` would misread: regex's fuzzy matching, inline V1, POSIX classes.
+        (r"\d{9}{e<=1}", 0, 0),
+        (r"(?V1)\d{4}", 0, 0),
+        (r"[[:digit:]]{4}", 0, 0),
     ],
 )
 def test_required_digits_reads_the_pattern(pattern, flags, digits):
@@ -70,6 +74,8 @@ EDGE_CASES = [
     "one 1 two 22 three 333",
     "card ４１１１ １１１１ １１１１ １１１１ in full-width digits",
     "+683 4002",
+    # Garay digits: decimal digits to `regex` (newer Unicode) but not to Python 3.11's `re`.
+    "bank account " + "".join(chr(0x10D40 + int(d)) for d in "12345678901"),
     "",
 ]
 

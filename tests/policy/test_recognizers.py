@@ -384,3 +384,37 @@ def test_lexicon_recognizers_are_linear_on_a_large_prompt():
         recognizer.analyze(text, None, None)
 
     assert time.perf_counter() - started < 2.0
+
+
+
+@pytest.mark.parametrize(
+    ("recognizer", "text", "expected"),
+    [
+        ("HealthDataRecognizer", "İstanbul İzmir İnegöl: I was diagnosed with type 2 diabetes last year",
+         "type 2 diabetes"),
+        ("SpecialCategoryRecognizer", "From " + "İ" * 20 + ": my wife is Jewish and I am a Muslim", "Jewish"),
+        ("SecretsRecognizer", "İİİİİİİİ my password is Hunter2!x ok", "Hunter2!x"),
+    ],
+)
+def test_offsets_hold_after_characters_whose_lower_case_is_longer(recognizer, text, expected):
+    # "İ".lower() is two characters: lower-casing the whole text would shift every offset after it.
+    found = next(r for r in residency_recognizers() if r.name == recognizer)
+    spans = [text[r.start : r.end] for r in found.analyze(text, found.supported_entities)]
+
+    assert expected in spans
+
+
+def test_a_word_longer_than_any_term_is_never_matched_by_typo():
+    from policy.recognizers.health import HealthDataRecognizer
+
+    lexicon = HealthDataRecognizer.LEXICON
+    lexicon._fuzzy_seen.clear()  # a remembered answer would skip the search this test watches
+    calls = []
+    original = lexicon._find_fuzzy_term
+    lexicon._find_fuzzy_term = lambda word: calls.append(word) or original(word)
+    try:
+        HealthDataRecognizer().analyze("Ab" * 20_000 + " diabettic", ["HEALTH_DATA"])
+    finally:
+        del lexicon._find_fuzzy_term
+
+    assert calls == ["diabettic"]  # the 40,000-letter word never reached the typo search
