@@ -96,6 +96,8 @@ _PRESIDIO_SYNTH = {
 LABEL_MAPS: Mapping[str, Mapping[str, str | None]] = MappingProxyType({
     # Our own cases label every regulated value and no quasi-identifier.
     "residency_cases": {name: name for name, gold in GOLD_TYPES.items() if gold.regulated},
+    # Blind held-out cases (bench/data/build_blind_cases.py): the same convention.
+    "residency_blind": {name: name for name, gold in GOLD_TYPES.items() if gold.regulated},
     "presidio_synth_dataset_v2": _PRESIDIO_SYNTH,
     "presidio_generated_large": _PRESIDIO_SYNTH,
     "wnut17_test": {

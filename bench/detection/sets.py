@@ -26,6 +26,7 @@ class SetInfo:
 SETS: tuple[SetInfo, ...] = (
     SetInfo("residency_cases",
             "Residency's own cases (chat, secrets, EU IDs, health and Art. 9 in words, clean)", True),
+    SetInfo("residency_blind", "Blind held-out cases (written without seeing the recognizers; never tuned on)", True),
     SetInfo("nannigalaxy_pii_syn_nano_en",
             "Nannigalaxy PII-synthetic (LLM-written incident texts; noisy labels)", False),
     SetInfo("deidgate_safeharbor_seed", "deidgate Safe Harbor seed (clinical notes)", False),
