@@ -16,6 +16,10 @@ type 2 diabetes?". So every hit needs an *anchor* in its sentence:
   the anchor must stand right before the term ("I'm Black", "as a Roma woman",
   "my stroke", "she is bisexual").
 
+A term that names its person ("her girlfriend", "my skin colour") needs no other anchor; a
+term followed by a word that makes it a modifier ("cancer research", "income statement") is
+not about a person (``Anchoring.modifiers``).
+
 Matching is on words, not spaCy tokens (the same words whatever the model), with an
 index by first word, so a 20 KB prompt costs one regex pass and a dictionary look-up per
 word. Single long words also match at one typing error (a letter missing, doubled, or
@@ -103,6 +107,7 @@ class Lexicon:
     """Terms by entity type and mode, indexed by first word; single long words also fuzzily."""
 
     FUZZY_MIN_LEN = 7
+    PAIR_INDEX_FROM = 8  # a first word of more terms than this: look its terms up by the first two words
     FUZZY_MEMO_SIZE = 50_000
 
     def __init__(self, terms: Iterable[tuple[str, str, str]]) -> None:
@@ -123,6 +128,16 @@ class Lexicon:
                 if len(term.words) == 1 and len(first) >= self.FUZZY_MIN_LEN and first.isalpha():
                     for variant in _deletions(first):
                         self._fuzzy.setdefault(variant, term)
+        # Terms of two words or more are looked up by their first two words, so that a first word
+        # shared by hundreds of terms ("of Moroccan descent", "missed two payments") costs one look-up.
+        self._by_pair: dict[tuple[str, str], list[Term]] = {}
+        self._one_word: dict[str, list[Term]] = {}
+        for first, terms_of_word in self._by_first.items():
+            for term in terms_of_word:  # longest first, as sorted above
+                if len(term.words) == 1:
+                    self._one_word.setdefault(first, []).append(term)
+                else:
+                    self._by_pair.setdefault(term.words[:2], []).append(term)
         self._single: dict[str, Term] = {
             t.words[0]: t for ts in self._by_first.values() for t in ts
             if len(t.words) == 1 and len(t.words[0]) >= self.FUZZY_MIN_LEN and t.words[0].isalpha()
@@ -135,9 +150,13 @@ class Lexicon:
                    stopwords: frozenset[str] = frozenset()) -> list[Hit]:
         """Terms that start at word i, longest first; a typo match only when no term does."""
         word = tokens[i][0]
+        terms = self._by_first.get(word, ())
+        if len(terms) > self.PAIR_INDEX_FROM:
+            longer = self._by_pair.get((word, tokens[i + 1][0]), ()) if i + 1 < len(tokens) else ()
+            terms = [*longer, *self._one_word.get(word, ())]
         found = [
             Hit(term, i, i + len(term.words) - 1, False)
-            for term in self._by_first.get(word, ())
+            for term in terms
             if i + len(term.words) <= len(tokens)
             and all(tokens[i + k][0] == term.words[k] for k in range(1, len(term.words)))
         ]
@@ -184,7 +203,7 @@ TYPO_STOPWORDS = frozenset(
     """
     addition concert crushing diagnose disable elapsed mediation mediations peacemaker prescribe shingle singles
     stains stations caesarea christina anglian aromatic romantic sexual remainder saving shavings benefit
-    operations
+    operations sentence
     """.split()
 )
 
@@ -207,7 +226,9 @@ RELATIONS = frozenset(
     "fiancee mother mom mum mum's father dad brother sister sibling grandmother grandma grandfather grandpa "
     "grandson granddaughter aunt uncle niece nephew cousin friend colleague coworker boss manager employee "
     "neighbour neighbor flatmate roommate tenant landlord client customer patient student pupil stepson "
-    "stepdaughter twin twins parents family grandparents grandparent ancestors relatives folks".split()
+    "stepdaughter twin twins parents family grandparents grandparent ancestors relatives folks gran granny nan nana "
+    "nanna grandad granddad grampa hubby wifey bf gf bestie ex stepmum stepmom stepdad stepfather stepmother mate "
+    "housemate carer godson goddaughter mummy mommy daddy sis bro fiancé fiancée teammate classmate".split()
 )
 # Labels of clinical notes and records: what follows them is about the patient.
 CLINICAL_LABELS = frozenset(
@@ -225,10 +246,17 @@ TIGHT_FILLERS = frozenset(
     "a an the am is are was were be been being not also very openly proudly devout practising practicing "
     "lifelong life long proud recently now still actually really both half part and identify identifies as "
     "have has had got get diagnosed with from suffer suffers suffering living live born raised on taking take "
-    "started stopped card carrying paid up staunch registered diehard die hard committed loyal longtime".split()
+    "started stopped card carrying paid up staunch registered diehard die hard committed loyal longtime "
+    "chronic severe mild bad terrible awful nasty serious minor major rare sudden suspected became become "
+    "converted".split()
+)
+# Fillers that make "my <relation> ... <term>" a statement about the relation ("my dad has MS",
+# "my wife is Jewish"), unlike "my colleague Christian".
+_STATING = frozenset(
+    "is are was were am been identifies identify has have had got gets suffers suffered suffering diagnosed with "
+    "on taking started stopped living became become converted".split()
 )
 TIGHT_ANCHORS = FIRST_PERSON | THIRD_PERSON | frozenset({"they", "their", "am"})
-_COPULAS = frozenset({"is", "was", "are", "were", "am", "been", "identifies", "identify"})
 _GENERIC_DETERMINERS = frozenset({"a", "an", "any", "every", "each", "some", "no"})
 _POSSESSIVES = frozenset({"my", "our", "his", "her", "their"})
 
@@ -242,12 +270,17 @@ class Anchoring:
     triggers: tuple[tuple[str, frozenset[str]], ...] = ()
     # entity type -> words that, anywhere in the sentence, make it about something else ("SQL union").
     vetoes: tuple[tuple[str, frozenset[str]], ...] = ()
+    # entity type -> words that, right after the term, make it a modifier ("cancer research", "income statement").
+    modifiers: tuple[tuple[str, frozenset[str]], ...] = ()
 
     def triggers_of(self, entity_type: str) -> frozenset[str]:
         return next((words for t, words in self.triggers if t == entity_type), frozenset())
 
     def vetoes_of(self, entity_type: str) -> frozenset[str]:
         return next((words for t, words in self.vetoes if t == entity_type), frozenset())
+
+    def modifiers_of(self, entity_type: str) -> frozenset[str]:
+        return next((words for t, words in self.modifiers if t == entity_type), frozenset())
 
 
 def sentence_bounds(text: str) -> list[tuple[int, int]]:
@@ -274,12 +307,19 @@ def is_about_a_person(
     vetoes = anchoring.vetoes_of(hit.term.entity_type)
     if vetoes and not vetoes.isdisjoint(sentence_words()):
         return False
+    modifiers = anchoring.modifiers_of(hit.term.entity_type)
+    if modifiers and hit.last + 1 < len(tokens) and tokens[hit.last + 1][0] in modifiers:
+        return False
     if hit.term.mode == TIGHT:
         return _tight_anchor(tokens, hit, lo)
     if hit.term.mode == COPULA:
         return _copula_anchor(tokens, hit, lo)
     if hit.term.mode == TRIGGER and not _has_trigger(tokens, hit, sentence, anchoring):
         return False
+    # The term names its person: "her girlfriend", "my skin colour" (not "my religion does not allow bots").
+    if hit.term.words[0] in _POSSESSIVES and (hit.term.words[0] != "my" and hit.term.words[0] != "our"
+                                               or len(hit.term.words) >= 3):
+        return True
     anchors = FIRST_PERSON | THIRD_PERSON | RELATIONS | CLINICAL_LABELS | anchoring.extra_anchors
     start = max(0, hit.first - anchoring.window_before)
     # Before the term: the nearest anchor, with no learning word between it and the term.
@@ -315,12 +355,18 @@ def _tight_anchor(tokens: Sequence[tuple[str, int, int]], hit: Hit, sentence_sta
                 k == 0 or tokens[k - 1][0] not in ("such", "well", "same"))
         if word in TIGHT_ANCHORS:
             return True
-        if word in RELATIONS:  # "my wife is Jewish", not "my colleague Christian"
-            return copula
+        if word in RELATIONS or _in_law(tokens, k):  # "my wife is Jewish", not "my colleague Christian"
+            return copula or (k == hit.first - 1 and hit.term.words[0] in _STATING)
         if word not in TIGHT_FILLERS:
             return False
-        copula = copula or word in _COPULAS
+        copula = copula or word in _STATING
     return False
+
+
+def _in_law(tokens: Sequence[tuple[str, int, int]], k: int) -> bool:
+    """ "my mother-in-law is ...": the "law" of a relation."""
+    return (tokens[k][0] in ("law", "laws") and k >= 2 and tokens[k - 1][0] == "in"
+            and tokens[k - 2][0] in RELATIONS)
 
 
 def _copula_anchor(tokens: Sequence[tuple[str, int, int]], hit: Hit, sentence_start: int) -> bool:

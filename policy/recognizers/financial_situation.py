@@ -13,7 +13,11 @@ have no person anchor and stay clean (see `_lexicon`).
 
 from __future__ import annotations
 
-from policy.recognizers._lexicon import ANY, COPULA, TIGHT, Lexicon, LexiconRecognizer, term_table
+import re
+
+from presidio_analyzer import RecognizerResult
+
+from policy.recognizers._lexicon import ANY, COPULA, TIGHT, Anchoring, Lexicon, LexiconRecognizer, term_table
 
 FINANCIAL_SITUATION = "FINANCIAL_SITUATION"
 
@@ -33,9 +37,35 @@ behind on the; behind with the; behind on our; final demand
 garnished; garnishee; garnishment; maxed out; maxed-out; take-home pay; take home pay; net a month; net per month
 a month net; gross a month; loan application was rejected; loan was rejected; rejected for a loan
 turned down for a loan; refused a loan; schufa entry; negative schufa; bad schufa; payment plan; payment arrangement
+make ends meet; making ends meet; lost her job; lost his job; lost their job; lost their jobs; lost our jobs
+refused a mortgage; turned down for a mortgage; rejected for a mortgage; declined for a mortgage; declined for a loan
+declined for credit; refused credit; denied a loan; denied a mortgage; credit history; credit rating; credit file
+credit report; free school meals; borrowed money; borrow money; borrowing money; lend me money; lent me money
+keep up with the repayments; keep up with repayments; keep up with the payments; keep up with my repayments
+keep up with the bills; keep up with my bills; keep up with the rent; enforcement agent(s); pawned; pawnbroker
+pawn shop; PIP assessment; PIP claim; PIP award; PIP payments; jobcentre; job centre; work coach
+for non-payment; non-payment; on the dole; on the breadline; below the poverty line; debt management plan
+debt advice; default notice; defaulted on; benefit sanction; benefits sanction; child tax credit(s)
+working tax credit(s); council tax reduction; hardship payment; crisis loan; budgeting advance; sofa surfing
+sleeping rough; temporary accommodation; emergency accommodation; living in my car; living in our car
 """
+# "missed two payments", "behind on her rent": arrears, in many words.
+ARREARS = [
+    f"missed {count} {what}"
+    for count in ("a", "one", "two", "three", "four", "five", "six", "several", "a few", "my", "the", "our",
+                  "the last", "the last two", "the last three", "2", "3", "4", "5", "6")
+    for what in ("payment", "payments", "repayment", "repayments", "instalment", "instalments", "installment",
+                 "installments", "rent payment", "rent payments", "mortgage payment", "mortgage payments")
+] + [
+    f"behind {prep} {owner} {what}"
+    for prep in ("on", "with")
+    for owner in ("my", "her", "his", "our", "their")
+    for what in ("rent", "mortgage", "bills", "payments", "repayments", "council tax", "credit card", "car payments",
+                 "energy bills", "electricity bill", "gas bill", "water bill", "loan", "loan repayments")
+]
 HARDSHIP_TIGHT = """
-benefits; income; loan; loans; mortgage; owe; earn; earns; wages; salary
+benefits; income; loan; loans; mortgage; owe; earn; earns; wages; salary; got fired; was fired; been fired
+got sacked; was sacked; been sacked; got laid off; was laid off; been laid off; was let go; been let go; on PIP
 """
 HARDSHIP_COPULA = """
 broke; skint; poor; homeless
@@ -50,5 +80,29 @@ class FinancialSituationRecognizer(LexiconRecognizer):
         term_table(FINANCIAL_SITUATION, ANY, HARDSHIP)
         + term_table(FINANCIAL_SITUATION, TIGHT, HARDSHIP_TIGHT)
         + term_table(FINANCIAL_SITUATION, COPULA, HARDSHIP_COPULA)
+        + [(FINANCIAL_SITUATION, ANY, term) for term in ARREARS]
     )
+    # "our income statement", "my benefits package".
+    ANCHORING = Anchoring(modifiers=((FINANCIAL_SITUATION, frozenset(
+        "statement statements sheet package packages portal enrolment enrollment provider platform "
+        "calculator calculators".split())),))
     SCORE = 0.6
+
+    def analyze(self, text: str, entities: list[str] | None = None, nlp_artifacts=None) -> list[RecognizerResult]:
+        return [r for r in super().analyze(text, entities, nlp_artifacts)
+                if not (_IDIOM_AFTER.match(text, r.end) and text[r.start:r.end].lower().replace("’", "'")
+                        in _IDIOM_TERMS)
+                and not _NOT_PERSONAL_DEBT.search(text, max(0, r.start - 24), r.start)]
+
+
+# "we can't afford to lose this client", "I owe you one": idioms, not money.
+_IDIOM_TERMS = frozenset({"can't afford", "cannot afford", "owe"})
+_IDIOM_AFTER = re.compile(
+    r"(?i)[ \t]+(?:to[ \t]+(?:lose|miss|wait|ignore|be|get|let|make|take|fail|risk|waste|underestimate|overlook"
+    r"|delay|upset|slip|mess|screw)\b|(?:you|u|ya)[ \t]+(?:one|a|big|an|so)\b|it[ \t]+to\b)"
+)
+# "technical debt", "the national debt".
+_NOT_PERSONAL_DEBT = re.compile(
+    r"(?i)\b(?:technical|tech|design|code|architectural|documentation|sleep|carbon|national|public|government"
+    r"|sovereign|federal|corporate)[ \t-]+$"
+)

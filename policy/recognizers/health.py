@@ -12,7 +12,11 @@ question about the topic ("can I drink on lamotrigine?" has no anchor but "I").
 
 from __future__ import annotations
 
-from policy.recognizers._lexicon import ANY, COPULA, TIGHT, Lexicon, LexiconRecognizer, term_table
+import re
+
+from presidio_analyzer import RecognizerResult
+
+from policy.recognizers._lexicon import ANY, COPULA, TIGHT, Anchoring, Lexicon, LexiconRecognizer, term_table
 
 HEALTH_DATA = "HEALTH_DATA"
 
@@ -57,13 +61,47 @@ concussion; broken leg; broken arm; fracture; fractured; torn acl; slipped disc;
 obese; obesity; morbidly obese
 mini stroke; brain injury; traumatic brain injury; aneurysm; chest pain; shortness of breath
 sickle cell disease; down syndrome; down's syndrome; spina bifida; muscular dystrophy; rare disease
+miscarried; miscarry; miscarriages; overdose; overdosed; self-harms; self harms; tried to kill himself
+tried to kill herself; tried to kill myself; took his own life; took her own life; took their own life
+gambling addiction; gambling problem; problem gambler; drinking problem; drink problem; alcohol problem
+cocaine addiction; porn addiction; addicted to
+hearing impairment; visual impairment; sight loss; deafness; blindness; going blind; going deaf; losing my sight
+losing her sight; losing his sight; losing my hearing; losing her hearing; losing his hearing
+losing his memory; losing her memory; losing my memory; memory loss; memory problems
+tic disorder; tourette's syndrome; tourette syndrome; hay fever; heart murmur; iron deficiency; low iron
+iron is low; vitamin d deficiency; b12 deficiency; heavy periods; irregular periods; painful periods
+period pain(s); missed period; my period is late; abnormal smear; smear results; came back abnormal
+came back positive; tested positive; chronic illness; chronic condition; long-term condition; terminal illness
+serious illness; mental breakdown; found a lump; a lump in my; a lump in her; a lump in his; in a coma
+hospitalised; hospitalized; admitted to hospital; expecting twins; expecting a baby; expecting our first
+expecting our second; expecting our third; expecting a boy; expecting a girl; off work with stress
+signed off with stress; off with stress; stress leave; work-related stress; signed me off; signed her off
+signed him off; gallbladder; triple bypass; gastric bypass; gastric band; bypass; blood results; blood work
+bloodwork; scan results; mri results; x-ray; xray; appendix out; appendix removed; had two strokes
+had several strokes; had multiple strokes
 """
+
+# "broke my wrist", "her knee surgery", "a sprained ankle": injuries and operations on a body part.
+_BODY_PARTS = ("wrist arm leg ankle hip collarbone foot toe finger nose back knee shoulder elbow rib ribs neck jaw "
+               "pelvis hand thumb spine acl meniscus achilles hamstring ligament cartilage").split()
+INJURIES = [
+    f"{verb} {owner}{part}"
+    for verb in ("broke", "broken", "fractured", "sprained", "dislocated", "tore", "torn", "injured", "hurt")
+    for owner in ("", "my ", "her ", "his ", "their ", "a ")
+    for part in _BODY_PARTS
+] + [
+    f"{part} {kind}"
+    for part in _BODY_PARTS + ["eye", "cataract", "heart", "brain", "bariatric", "weight loss", "gallbladder",
+                               "hernia", "wisdom tooth", "wisdom teeth", "cardiac", "open heart", "breast",
+                               "sinus", "ear", "bowel", "stomach", "laser eye", "acl", "tonsil", "tonsils", "spinal"]
+    for kind in ("surgery", "operation", "op", "replacement")
+]
 
 TREATMENTS = """
 chemo; chemotherapy; radiotherapy; radiation therapy; immunotherapy; mastectomy; lumpectomy; hysterectomy
 vasectomy; c-section; caesarean; cesarean; ivf; fertility treatment; egg freezing; iui; abortion
 transplant; kidney transplant; liver transplant; bypass surgery; heart surgery; knee replacement; hip replacement
-operation; biopsy; colonoscopy; endoscopy; mri scan; ct scan; pet scan; mammogram; smear test
+biopsy; colonoscopy; endoscopy; mri scan; ct scan; pet scan; mammogram; smear test
 blood test; blood tests; blood test results; biopsy results; hba1c; blood sugar; glucose level(s)
 cholesterol level(s); viral load; cd4 count; psa level; blood pressure reading
 therapy; therapist; psychotherapy; psychotherapist; counselling; counseling; counsellor; counselor; cbt
@@ -95,6 +133,8 @@ ill; unwell; diagnosed; infected; mental health; mental illness; heart condition
 fever; headache(s); surgery; operation; stroke; registered blind; legally blind
 lithium; pacemaker; shingles; measles; chickenpox; covid; covid-19; coronavirus; flu; influenza; prep
 addiction; addicted; off sick
+in hospital; in the hospital; in a&e; in intensive care; in icu; in the icu; had a breakdown; stammer; stutter
+stammers; stutters; tics; tia; had a fall; MS; strokes
 """
 # Adjectives with an everyday sense ("I disabled the firewall"): only after a copula or "as a".
 COPULA_ADJECTIVES = """
@@ -111,5 +151,27 @@ class HealthDataRecognizer(LexiconRecognizer):
         + term_table(HEALTH_DATA, ANY, TREATMENTS)
         + term_table(HEALTH_DATA, TIGHT, AMBIGUOUS)
         + term_table(HEALTH_DATA, COPULA, COPULA_ADJECTIVES)
+        + [(HEALTH_DATA, ANY, term) for term in INJURIES]
     )
+    ANCHORING = Anchoring(modifiers=((HEALTH_DATA, frozenset(
+        # "my cancer research grant", "our diabetes awareness campaign", "MS Office"
+        "research researcher researchers charity charities awareness fundraiser fundraising industry market "
+        "startup conference campaign patients office word excel teams access sql windows dos edge paint project "
+        "outlook azure exchange staring looking".split())),))
     SCORE = 0.65
+
+    def analyze(self, text: str, entities: list[str] | None = None, nlp_artifacts=None) -> list[RecognizerResult]:
+        # "I'm a physio", "she's a psychiatrist": a profession, not a patient's carer.
+        return [r for r in super().analyze(text, entities, nlp_artifacts)
+                if not (text[r.start:r.end].lower() in _PROVIDERS
+                        and _PROFESSION.search(text, max(0, r.start - 48), r.start))]
+
+
+_PROVIDERS = frozenset(
+    "therapist psychotherapist psychiatrist psychologist physio physiotherapist counsellor counselor "
+    "counsellors".split()
+)
+_PROFESSION = re.compile(
+    r"(?i)\b(?:i'?m|i[ \t]+am|is|was|are|she's|he's|as|work(?:s|ed)?[ \t]+as|training[ \t]+to[ \t]+be|trained[ \t]+as)"
+    r"[ \t]+(?:a|an)[ \t]+(?:[a-z-]{1,20}[ \t]+){0,2}$"
+)

@@ -65,6 +65,13 @@ shomer shabbat; hajj; umrah; for religious reasons; on religious grounds; my rel
 fast during ramadan; fasting during ramadan; fast for ramadan; break my fast; celebrate eid; celebrating eid
 celebrate diwali; celebrate hanukkah; celebrate passover; muslim convert; a convert to; my imam; my rabbi; my priest
 my pastor; my vicar; my parish; our parish
+conversion to islam; conversion to christianity; conversion to judaism; conversion to catholicism
+conversion to buddhism; conversion to hinduism; conversion to sikhism; converted to sikhism; converted to orthodoxy
+convert to christianity; convert to catholicism; convert to buddhism; convert to hinduism; believe in god
+don't believe in god; do not believe in god; believe in allah; found god; found jesus; accepted jesus
+born again; lost my faith; lost her faith; lost his faith; my atheism; my agnosticism; keep halal; keeps kosher
+keeps halal; wears a hijab; wears the hijab; wears a headscarf; wears a turban; wears a kippah; goes to church
+goes to mosque; goes to the mosque; goes to synagogue; goes to mass; her church; his church; her mosque; his mosque
 """
 ETHNIC_COPULA = """
 Black; Asian; Roma; Romani; Gypsy; Sinti; Latino; Latina; Latinx; Hispanic; Arab; Kurdish; Kurd; Berber
@@ -78,7 +85,35 @@ ethnic origin; ethnicity; ethnic background; ethnic minority; my heritage; my an
 of african descent; of asian descent; of arab descent; of jewish descent; of roma descent; of indian descent
 of pakistani descent; of moroccan descent; of caribbean descent; of mixed descent; racial background
 ashkenazi; ashkenazic; sephardi; sephardic; mizrahi; mizrahi jewish; irish travellers; traveller community
+my skin colour; my skin color; her skin colour; his skin colour; because of my race; because of my ethnicity
+because of her race; because of his race; racially abused; racial abuse
 """
+_ORIGINS = """
+african; asian; arab; turkish; kurdish; indian; pakistani; bangladeshi; sri lankan; chinese; japanese; korean
+vietnamese; filipino; thai; indonesian; malaysian; moroccan; algerian; tunisian; egyptian; lebanese; syrian
+iraqi; iranian; persian; afghan; somali; ethiopian; eritrean; nigerian; ghanaian; kenyan; congolese; senegalese
+caribbean; jamaican; haitian; latin american; mexican; brazilian; colombian; roma; romani; sinti; jewish
+ashkenazi; sephardic; armenian; albanian; bosnian; chechen; berber; amazigh; native american; indigenous
+aboriginal; maori; pacific islander; west african; east african; north african; south asian; east asian
+middle eastern; mixed; mixed race; black; white
+"""
+# "of Pakistani heritage", "of Moroccan descent": an origin, said of a person.
+ORIGIN_PHRASES = [
+    f"of {origin} {kind}"
+    for origin in (o.strip() for o in re.split(r"[;\n]", _ORIGINS) if o.strip())
+    for kind in ("descent", "heritage", "origin", "background", "ancestry", "roots", "parentage")
+]
+# "my Black boyfriend", "my gay son", "my trans daughter": a trait of a relation.
+_RELATIONS_OF = ("son daughter child kid kids teen teenager brother sister friend best friend partner wife husband "
+                 "girlfriend boyfriend uncle aunt cousin colleague coworker dad mum mom father mother nephew niece "
+                 "boss flatmate roommate employee neighbour neighbor fiance fiancee stepson stepdaughter").split()
+ETHNIC_RELATIONS = [f"{trait} {relation}" for trait in ("Black", "Asian", "Roma", "Arab", "Latino", "Latina",
+                                                        "mixed-race", "biracial")
+                    for relation in _RELATIONS_OF]
+SEXUALITY_RELATIONS = [f"{trait} {relation}" for trait in ("gay", "lesbian", "bi", "bisexual", "trans",
+                                                           "transgender", "non-binary", "nonbinary", "queer",
+                                                           "pansexual", "asexual", "intersex")
+                       for relation in _RELATIONS_OF]
 SEXUALITY_COPULA = """
 gay; lesbian; bisexual; bi; queer; homosexual; pansexual; asexual; aromantic; transgender; trans; non-binary
 nonbinary; genderqueer; genderfluid; gender fluid; intersex; trans woman; trans man; two-spirit; closeted
@@ -92,6 +127,12 @@ gender affirming; sex change; my sex life; our sex life; my sexuality; my sexual
 my pronouns; dead name; deadname; sex worker; attracted to men; attracted to women; attracted to both
 attracted to guys; attracted to girls; attracted to the same sex; attracted to both men and women; not out at work
 not out to my; not out to anyone; closeted at work; my coming out
+his boyfriend; his husband; her girlfriend; her wife; came out to her; came out to his; came out to their
+came out to our; came out to the family; came out to family; came out to friends; came out to everyone
+came out to them; came out to mum; came out to mom; came out to dad; since i came out; after i came out
+when i came out; before i came out; when she came out; when he came out; since she came out; since he came out
+started transitioning; began transitioning; socially transitioned; medically transitioned; transitioned to female
+transitioned to male; pride march
 """
 POLITICS_TRIGGERED = """
 afd; cdu; csu; spd; fdp; die linke; linke; bsw; die grünen; grünen; greens; green party; labour; labour party
@@ -113,7 +154,21 @@ Lib Dem; Liberal Democrat; Labour; Greens; Social Democrat; Christian Democrat
 POLITICS_ANY = """
 voted for; vote for; voting for; voted leave; voted remain; member of the party; party membership; my politics; my political views
 my political beliefs; political opinion; canvassing for; canvassed for; campaigning for; donated to the
+volunteer for the; volunteered for the; volunteering for the; extinction rebellion; just stop oil; climate protest(s)
+climate march; pro-palestine; pro-palestinian; pro-israel; black lives matter; anti-war protest; women's march
 """
+_PARTIES_VOTED = """
+labour; conservative; conservatives; tory; tories; green; greens; lib dem; lib dems; libdem; snp; ukip; reform
+reform uk; plaid; democrat; democrats; republican; republicans; afd; cdu; csu; spd; fdp; linke; bsw; trump; biden
+harris; le pen; macron; leave; remain; sinn fein; dup; pvv; vox; podemos; fidesz
+"""
+# "I voted Conservative", "my dad votes Reform" (not "voting reform", a topic).
+VOTED_PARTY = [
+    f"{verb} {party}"
+    for verb in ("vote", "votes", "voted", "voting", "vote for", "votes for")
+    for party in (p.strip() for p in re.split(r"[;\n]", _PARTIES_VOTED) if p.strip())
+    if f"{verb} {party}" not in ("voting reform", "vote reform", "voting leave", "vote leave")
+]
 UNION_TRIGGERED = """
 union; trade union; labour union; gmb; unite; unison; usdaw; rmt; aslef; cwu; nasuwt; rcn; bma; ucu
 ver.di; verdi; ig metall; gew; dgb; cgt; cfdt; force ouvrière; unsa; cgil; cisl; uil; fnv; cnv; ccoo; ugt
@@ -122,7 +177,8 @@ solidarność; solidarnosc; teamsters; uaw; afl-cio; seiu; afscme
 UNION_ANY = """
 union member; union membership; union rep; union representative; shop steward; union dues; union subs
 joined the union; join the union; joining the union; unionised; unionized; unionise; unionize; going on strike
-on strike
+on strike; in the union; in a union; in a trade union; my union; our union; picket line; on the picket line
+on the picket; strike ballot; union meeting; union branch; union card; the union rep; industrial action
 """
 GENETIC_ANY = """
 brca; brca1; brca2; brca1 positive; brca2 positive; genetic test; genetic tests; genetic testing
@@ -138,6 +194,9 @@ found guilty; drink driving; drunk driving; dui; dwi; sex offender; ex-offender;
 police caution; criminal charges; restraining order; electronic tag; sentenced; jailed; imprisoned; incarcerated
 sex offenders register; sex offender register; sex offenders' register; on the register of sex offenders
 barred list; on bail; out on bail; my conviction; my convictions; my court date
+parole; paroled; police custody; remanded; on remand; behind bars; young offender; young offenders; youth detention
+juvenile detention; juvie; prison record; criminal past; ex-prisoner; served a sentence; caught shoplifting
+shoplifting; caution for; charged with assault; assault charge; possession charge; prison release
 """
 # "did two years for burglary", "served 18 months in prison": time done, as words.
 CRIMINAL_TIME = [
@@ -152,17 +211,18 @@ GENETIC_TRIGGERED = """
 carrier for; carriers for; a carrier; carry the gene; carry a gene; carry the mutation; variant
 """
 CRIMINAL_TIGHT = """
-conviction; convictions; spent conviction; offence; offense; caution
+conviction; convictions; spent conviction; offence; offense; caution; locked up; banged up; in custody; on licence
 """
 
 _POLITICAL_TRIGGERS = frozenset(
     "vote votes voted voting voter voters support supporter supporters supported member members membership joined "
     "canvass canvassing canvassed campaign campaigning campaigned donate donated donating activist "
-    "ballot elect".split()
+    "ballot elect volunteer volunteered volunteering councillor councilor candidate leaflet leafleting leafleted "
+    "rally marched canvasser".split()
 )
 _UNION_TRIGGERS = frozenset(
     "joined member members membership rep representative steward dues subs organiser organizer "
-    "organising organizing strike striking".split()
+    "organising organizing strike striking reps ballot balloted picket picketing branch convenor".split()
 )
 
 _GENETIC_TRIGGERS = frozenset(
@@ -186,6 +246,9 @@ class SpecialCategoryRecognizer(LexiconRecognizer):
         + term_table(RELIGION, ANY, RELIGION_ANY)
         + term_table(ETHNIC_ORIGIN, COPULA, ETHNIC_COPULA)
         + term_table(ETHNIC_ORIGIN, ANY, ETHNIC_ANY)
+        + [(ETHNIC_ORIGIN, ANY, term) for term in ORIGIN_PHRASES + ETHNIC_RELATIONS]
+        + [(SEXUAL_ORIENTATION, ANY, term) for term in SEXUALITY_RELATIONS]
+        + [(POLITICAL_OPINION, ANY, term) for term in VOTED_PARTY]
         + term_table(SEXUAL_ORIENTATION, COPULA, SEXUALITY_COPULA)
         + term_table(SEXUAL_ORIENTATION, ANY, SEXUALITY_ANY)
         + term_table(POLITICAL_OPINION, TRIGGER, POLITICS_TRIGGERED)
@@ -204,12 +267,19 @@ class SpecialCategoryRecognizer(LexiconRecognizer):
                   (GENETIC_DATA, _GENETIC_TRIGGERS)),
         # "union" of SQL, sets and types; "party" of software ("third-party").
         vetoes=((TRADE_UNION, _CODE_WORDS), (POLITICAL_OPINION, _CODE_WORDS)),
+        # "as a Black Friday deal", "my conviction that we should ship".
+        modifiers=((ETHNIC_ORIGIN, frozenset("friday box hole holes belt mirror market metal sea death forest "
+                                             "swan pudding tea cab".split())),
+                   (CRIMINAL_RECORD, frozenset({"that"})), (RELIGION, frozenset({"run"}))),
     )
     SCORE = 0.65
 
     def analyze(self, text: str, entities: list[str] | None = None, nlp_artifacts=None) -> list[RecognizerResult]:
         results = [r for r in super().analyze(text, entities, nlp_artifacts)
-                   if not (r.entity_type == CRIMINAL_RECORD and _FIGURATIVE_ARREST.match(text, r.start))]
+                   if not (r.entity_type == CRIMINAL_RECORD and (_FIGURATIVE_ARREST.match(text, r.start)
+                                                                 or _BELIEF.match(text, r.end)))
+                   and not (r.entity_type == RELIGION and _FAITH_IN_THINGS.match(text, r.end)
+                            and text[r.start:r.end].lower() in ("my faith", "our faith"))]
         starts = sorted(r.start for r in results)
         for result in results:
             # "came out as" / "convicted of" / "carrier for": the finding covers what follows too.
@@ -227,5 +297,9 @@ _FIGURATIVE_ARREST = re.compile(
     r"(?i)arrested[ \t]+by[ \t]+(?:the[ \t]+|a[ \t]+|an[ \t]+|his[ \t]+|her[ \t]+|its[ \t]+)?"
     r"(?!police|officers?|cops?|detectives?|border|customs|security|guards?|agents?|gardaí|gardai|the[ \t]+police)"
 )
+# "my conviction is that we should ship": a belief.
+_BELIEF = re.compile(r"(?i)[ \t]+(?:is|was)[ \t]+that\b")
+# "my faith in this framework", not "my faith in God".
+_FAITH_IN_THINGS = re.compile(r"(?i)[ \t]+in[ \t]+(?!god\b|allah\b|jesus\b|christ\b|the[ \t]+lord\b|the[ \t]+church\b)")
 _OPEN_ENDED = re.compile(r"(?i)\b(?:as|of|for|to)$")
 _NEXT_WORD = re.compile(r"(?i)(?:[ \t]{1,3}(?:the|a|an|my|his|her|their|our))?[ \t]{1,3}[^\W_]+(?:['’-][^\W_]+){0,3}")

@@ -398,3 +398,76 @@ def test_round3_hostile_inputs_stay_fast(text):
     for recognizer in (SecretsRecognizer(), SpecialCategoryRecognizer()):
         recognizer.analyze(text, recognizer.supported_entities, None)
     assert time.perf_counter() - started < 2.0
+
+
+# --- Round 4: health, Art. 9 and money trouble said of a person in everyday words ------------------------
+
+_ROUND4_POSITIVES = [
+    ("my dad has a heart condition so he can't fly", "HEALTH_DATA"),
+    ("my husband has MS and we need a downstairs bathroom", "HEALTH_DATA"),
+    ("my wife is in hospital so I'll miss the standup", "HEALTH_DATA"),
+    ("I broke my wrist and can't type much", "HEALTH_DATA"),
+    ("our daughter tore her ACL at football", "HEALTH_DATA"),
+    ("my knee surgery is on the 14th", "HEALTH_DATA"),
+    ("my grandma had a fall last night", "HEALTH_DATA"),
+    ("my mother-in-law is Catholic and wants a church wedding", "RELIGION"),
+    ("her girlfriend is moving in with us", "SEXUAL_ORIENTATION"),
+    ("my trans daughter starts a new school", "SEXUAL_ORIENTATION"),
+    ("his conversion to Islam upset his parents", "RELIGION"),
+    ("I'm of Pakistani heritage", "ETHNIC_ORIGIN"),
+    ("my Black boyfriend keeps getting stopped by security", "ETHNIC_ORIGIN"),
+    ("my dad voted Reform and now we don't talk", "POLITICAL_OPINION"),
+    ("I'm on the picket line tomorrow", "TRADE_UNION"),
+    ("my brother's parole hearing is next month", "CRIMINAL_RECORD"),
+    ("my son is in custody", "CRIMINAL_RECORD"),
+    ("I've missed two payments on my car finance", "FINANCIAL_SITUATION"),
+    ("my sister is behind on her rent", "FINANCIAL_SITUATION"),
+    ("I got fired last week and the rent is due", "FINANCIAL_SITUATION"),
+    ("we're struggling to make ends meet", "FINANCIAL_SITUATION"),
+    ("the bailiffs came to my gran's house today", "FINANCIAL_SITUATION"),
+]
+_ROUND4_NEGATIVES = [
+    "the surgery opens at 9 on saturdays",
+    "my cancer research grant application is due friday",
+    "I'm a physio in Ghent, write my LinkedIn headline",
+    "my database operation keeps timing out",
+    "I have MS Office installed, how do I update it?",
+    "my sentence is too long, can you shorten it",
+    "a union type in TypeScript vs an enum",
+    "write a Black Friday banner for our shoe shop",
+    "my conviction is that we should ship on Friday",
+    "my faith in this framework is gone",
+    "My religion does not allow speaking to bots",
+    "he came out of the meeting furious",
+    "we can't afford to lose this client",
+    "I owe you one! thanks for the help",
+    "how do I measure technical debt in our repo?",
+    "our income statement for Q3 needs a summary",
+    "my benefits package at the new job, is 30 days holiday normal?",
+    "my backup job missed two runs last night",
+]
+
+
+def _round4_recognizers():
+    from policy.recognizers.health import HealthDataRecognizer
+
+    return (HealthDataRecognizer(), SpecialCategoryRecognizer(), FinancialSituationRecognizer())
+
+
+@pytest.mark.parametrize(("text", "expected"), _ROUND4_POSITIVES)
+def test_round4_positives(text, expected):
+    found = {kind for recognizer in _round4_recognizers() for kind, _ in spans(recognizer, text)}
+    assert expected in found
+
+
+@pytest.mark.parametrize("text", _ROUND4_NEGATIVES)
+def test_round4_negatives(text):
+    assert [found for recognizer in _round4_recognizers() for found in spans(recognizer, text)] == []
+
+
+def test_first_words_of_many_terms_are_looked_up_by_pair():
+    # "of" starts hundreds of origin phrases: a long run of "of" must stay cheap.
+    text = "of " * 20_000 + "I'm of Moroccan descent"
+    started = time.perf_counter()
+    assert spans(SpecialCategoryRecognizer(), text) == [("ETHNIC_ORIGIN", "of Moroccan descent")]
+    assert time.perf_counter() - started < 2.0
