@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterable
 
 import regex
 
+from policy.recognizers._base import once_per_analysis
+
 # Count with the engine that matches: `regex` knows digits of newer Unicode than `re`.
 _DIGIT = regex.compile(r"\d")
 # Syntax that `re` parses but reads differently from `regex`: fuzzy matching ("{e<=1}"),
@@ -30,7 +32,7 @@ _REGEX_ONLY_SYNTAX = re.compile(r"\{\s*[eisd]\s*(?:[<=}]|$)|\(\?[a-zA-Z0-9-]*[Vf
 # Presidio compiles its URL patterns with IGNORECASE (and their own `(?i)`), with `regex`.
 _URL_DOMAIN_DOT = regex.compile(r"[a-z0-9.\-][.][a-z]", flags=regex.IGNORECASE)
 
-Precheck = Callable[[str], bool]
+Precheck = Callable[[str, object], bool]  # (text, nlp_artifacts or None)
 
 
 def install_prechecks(recognizers: Iterable) -> dict[str, str]:
@@ -45,7 +47,7 @@ def install_prechecks(recognizers: Iterable) -> dict[str, str]:
             _gate(recognizer, _has_digits(digits))
             installed[recognizer.name] = f">= {digits} digits"
         elif type(recognizer) is UrlRecognizer:
-            _gate(recognizer, lambda text: _URL_DOMAIN_DOT.search(text) is not None)
+            _gate(recognizer, lambda text, _: _URL_DOMAIN_DOT.search(text) is not None)
             installed[recognizer.name] = "a domain-like dot"
         elif type(recognizer).analyze is PatternRecognizer.analyze and recognizer.patterns:
             # Only plain pattern recognizers: a subclass's own analyze may find more than its patterns.
@@ -93,22 +95,22 @@ def phone_min_digits(regions: Iterable[str]) -> int:
 
 
 def _has_digits(count: int) -> Precheck:
-    def precheck(text: str) -> bool:
-        found = 0
-        for _ in _DIGIT.finditer(text):
-            found += 1
-            if found >= count:
-                return True
-        return False
+    def precheck(text: str, nlp_artifacts) -> bool:
+        return _digit_count(text, nlp_artifacts) >= count
 
     return precheck
+
+
+def _digit_count(text: str, nlp_artifacts) -> int:
+    """Digits in `text`, counted once for all recognizers analysing it."""
+    return once_per_analysis(text, nlp_artifacts, "digits", lambda t: len(_DIGIT.findall(t)))
 
 
 def _gate(recognizer, precheck: Precheck) -> None:
     analyze = recognizer.analyze
 
     def analyze_if_possible(text, entities, nlp_artifacts=None, *args, **kwargs):
-        return analyze(text, entities, nlp_artifacts, *args, **kwargs) if precheck(text) else []
+        return analyze(text, entities, nlp_artifacts, *args, **kwargs) if precheck(text, nlp_artifacts) else []
 
     recognizer.analyze = analyze_if_possible
 

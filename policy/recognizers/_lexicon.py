@@ -39,6 +39,7 @@ from dataclasses import dataclass
 
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 
+from policy.recognizers._base import OwnRecognizer, once_per_analysis
 from policy.recognizers._patterns import lower_keeping_offsets
 
 ANY = "any"  # a person anchor near the term
@@ -67,15 +68,8 @@ def words(text: str) -> tuple[tuple[str, int, int], ...]:
 
 
 def words_of_analysis(text: str, nlp_artifacts=None) -> tuple[tuple[str, int, int], ...]:
-    """words(text), computed once for all lexicon recognizers analysing this text: kept on its
-    NlpArtifacts, which live as long as the analysis (nothing outlives it)."""
-    if nlp_artifacts is None:
-        return words(text)
-    kept = getattr(nlp_artifacts, "_residency_words", None)
-    if kept is None or kept[0] is not text:
-        kept = (text, words(text))
-        nlp_artifacts._residency_words = kept
-    return kept[1]
+    """words(text), computed once for all lexicon recognizers analysing this text."""
+    return once_per_analysis(text, nlp_artifacts, "words", words)
 
 
 def expand(term: str) -> list[str]:
@@ -459,26 +453,18 @@ def build_hits_by_sentence(text: str, lexicon: Lexicon, anchoring: Anchoring, nl
         i = chosen[0].last + 1
 
 
-class LexiconRecognizer(EntityRecognizer):
+class LexiconRecognizer(OwnRecognizer):
     """Base of the lexicon recognizers: class-level TERMS, ANCHORING, STOPWORDS and SCORE.
 
     Findings carry IS_SCORE_ENHANCED_BY_CONTEXT so that Presidio's context enhancer,
     which knows nothing of our person test, does not add to their score.
     """
 
-    ENTITIES: tuple[str, ...] = ()
     LEXICON: Lexicon
     ANCHORING = Anchoring()
     STOPWORDS: frozenset[str] = frozenset()  # words one typo away from a term that are words of their own
     SCORE = 0.65
     FUZZY_PENALTY = 0.05
-
-    def __init__(self, supported_language: str = "en", name: str | None = None) -> None:
-        super().__init__(supported_entities=list(self.ENTITIES), name=name or type(self).__name__,
-                         supported_language=supported_language, version="1.0.0")
-
-    def load(self) -> None:
-        """Nothing to load: the lexicon is built at import."""
 
     def analyze(self, text: str, entities: list[str] | None = None, nlp_artifacts=None) -> list[RecognizerResult]:
         wanted = set(self.ENTITIES) & set(entities) if entities else set(self.ENTITIES)

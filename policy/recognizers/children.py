@@ -14,8 +14,9 @@ from __future__ import annotations
 from typing import ClassVar
 
 import regex
-from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer import RecognizerResult
 
+from policy.recognizers._base import OwnRecognizer
 from policy.recognizers._lexicon import lexicon_result
 
 CHILD_DATA = "CHILD_DATA"
@@ -27,7 +28,7 @@ _NAME = r"\p{Lu}[\p{L}'’-]+"
 _AGE = rf"(?:1[0-7]|[1-9]|{_AGE_WORDS})"
 
 
-class ChildDataRecognizer(EntityRecognizer):
+class ChildDataRecognizer(OwnRecognizer):
     """CHILD_DATA: a named or aged child of the writer, or a pupil with a school class."""
 
     ENTITIES = (CHILD_DATA,)
@@ -48,13 +49,6 @@ class ChildDataRecognizer(EntityRecognizer):
     # Capitalised words after "my son" that are not names.
     NOT_NAMES = frozenset("and or is was has had who which that the i i'm in at on to from with will can".split())
     SCORE = 0.6
-
-    def __init__(self, supported_language: str = "en", name: str | None = None) -> None:
-        super().__init__(supported_entities=list(self.ENTITIES), name=name or type(self).__name__,
-                         supported_language=supported_language, version="1.0.0")
-
-    def load(self) -> None:
-        """Nothing to load."""
 
     def analyze(self, text: str, entities: list[str] | None = None, nlp_artifacts=None) -> list[RecognizerResult]:
         if entities and CHILD_DATA not in entities:

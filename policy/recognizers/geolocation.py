@@ -14,14 +14,15 @@ from __future__ import annotations
 from typing import ClassVar
 
 import regex
-from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer import RecognizerResult
 
+from policy.recognizers._base import OwnRecognizer
 from policy.recognizers._lexicon import FIRST_PERSON, RELATIONS, THIRD_PERSON, lexicon_result, normalise
 
 GEO_COORDINATES = "GEO_COORDINATES"
 
 
-class GeoCoordinatesRecognizer(EntityRecognizer):
+class GeoCoordinatesRecognizer(OwnRecognizer):
     """GEO_COORDINATES: a latitude/longitude pair said of a person (see the module docstring)."""
 
     ENTITIES = (GEO_COORDINATES,)
@@ -43,13 +44,6 @@ class GeoCoordinatesRecognizer(EntityRecognizer):
     )
     WINDOW = 120  # characters either side searched for a person word
     SCORE = 0.65
-
-    def __init__(self, supported_language: str = "en", name: str | None = None) -> None:
-        super().__init__(supported_entities=list(self.ENTITIES), name=name or type(self).__name__,
-                         supported_language=supported_language, version="1.0.0")
-
-    def load(self) -> None:
-        """Nothing to load."""
 
     def analyze(self, text: str, entities: list[str] | None = None, nlp_artifacts=None) -> list[RecognizerResult]:
         if (entities and GEO_COORDINATES not in entities) or ("." not in text and "°" not in text):

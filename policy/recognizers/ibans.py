@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer import RecognizerResult
 from presidio_analyzer.predefined_recognizers.generic.iban_patterns import regex_per_country
 
+from policy.recognizers._base import OwnRecognizer
 from policy.recognizers._lexicon import lexicon_result
 
 IBAN_CODE = "IBAN_CODE"
@@ -71,17 +72,10 @@ def iban_spans(text: str) -> tuple[tuple[int, int], ...]:
     return tuple((start, end) for start, end, valid in find_ibans(text) if valid)
 
 
-class IbanFormsRecognizer(EntityRecognizer):
+class IbanFormsRecognizer(OwnRecognizer):
     """IBAN_CODE in irregular groups, with dots or dashes, or mistyped after "IBAN" (see the module docstring)."""
 
     ENTITIES = (IBAN_CODE,)
-
-    def __init__(self, supported_language: str = "en", name: str | None = None) -> None:
-        super().__init__(supported_entities=list(self.ENTITIES), name=name or type(self).__name__,
-                         supported_language=supported_language, version="1.0.0")
-
-    def load(self) -> None:
-        """Nothing to load."""
 
     def analyze(self, text: str, entities: list[str] | None = None, nlp_artifacts=None) -> list[RecognizerResult]:
         if entities and IBAN_CODE not in entities:

@@ -29,8 +29,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer import RecognizerResult
 
+from policy.recognizers._base import OwnRecognizer
 from policy.recognizers._lexicon import lexicon_result
 from policy.recognizers.technical_terms import TECHNICAL_TERMS
 
@@ -101,17 +102,10 @@ def _style_matches(first: str, last: str) -> bool:
     return (first.islower() and last.islower()) or (_is_title(first) and (last[:1].isupper()))
 
 
-class NameLexiconRecognizer(EntityRecognizer):
+class NameLexiconRecognizer(OwnRecognizer):
     """PERSON from the first-name and surname lexicon (see the module docstring)."""
 
     ENTITIES = (PERSON,)
-
-    def __init__(self, supported_language: str = "en", name: str | None = None) -> None:
-        super().__init__(supported_entities=list(self.ENTITIES), name=name or type(self).__name__,
-                         supported_language=supported_language, version="1.0.0")
-
-    def load(self) -> None:
-        """Nothing to load: the lexicon is read at import."""
 
     def analyze(self, text: str, entities: list[str] | None = None, nlp_artifacts=None) -> list[RecognizerResult]:
         if entities and PERSON not in entities:

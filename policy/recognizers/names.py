@@ -18,8 +18,9 @@ from __future__ import annotations
 from typing import ClassVar
 
 import regex
-from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer import RecognizerResult
 
+from policy.recognizers._base import OwnRecognizer
 from policy.recognizers._lexicon import lexicon_result
 from policy.recognizers.technical_terms import TECHNICAL_TERMS
 
@@ -64,7 +65,7 @@ NOT_NAMES = frozenset(
 )
 
 
-class NameRecognizer(EntityRecognizer):
+class NameRecognizer(OwnRecognizer):
     """PERSON in greetings, thanks, sign-offs, headers, titles, relations and self-introductions."""
 
     ENTITIES = (PERSON,)
@@ -111,13 +112,6 @@ class NameRecognizer(EntityRecognizer):
          0.65),
     )
     NOT_NAMES = NOT_NAMES
-
-    def __init__(self, supported_language: str = "en", name: str | None = None) -> None:
-        super().__init__(supported_entities=list(self.ENTITIES), name=name or type(self).__name__,
-                         supported_language=supported_language, version="1.0.0")
-
-    def load(self) -> None:
-        """Nothing to load."""
 
     def analyze(self, text: str, entities: list[str] | None = None, nlp_artifacts=None) -> list[RecognizerResult]:
         if entities and PERSON not in entities:
