@@ -98,7 +98,7 @@ def test_lexicon_name_negatives(text):
     assert spans(NameLexiconRecognizer(), text) == []
 
 
-# --- Passwords and codes in prose (SecretsRecognizer with secrets_prose) ---------------------------
+# --- Passwords and codes in prose (SecretsRecognizer, secrets/prose.py) ----------------------------
 
 
 @pytest.mark.parametrize(
