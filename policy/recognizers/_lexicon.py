@@ -18,12 +18,20 @@ type 2 diabetes?". So every hit needs an *anchor* in its sentence:
 
 A term that names its person ("her girlfriend", "my skin colour") needs no other anchor; a
 term followed by a word that makes it a modifier ("cancer research", "income statement") is
-not about a person (``Anchoring.modifiers``).
+not about a person (``Anchoring.modifiers``). A named person (spaCy's PERSON) anchors too:
+anywhere in the sentence for ``ANY`` terms, and right before ``TIGHT``/``COPULA`` ones
+("Tom is gay", "Anna's stroke", "Maria earns €3,000"). A sentence that opens on a verb with
+its subject left out says something of the writer ("Been on sertraline for two years",
+"Got an eviction notice today") or, after a sentence about someone, of that person ("My mum
+is 82. Has dementia ..."), unless the verb's subject follows ("Have you had shingles?",
+"Has anyone tried ...") or the sentence is an errand ("Had a look at the diabetes data").
 
 Matching is on words, not spaCy tokens (the same words whatever the model), with an
 index by first word, so a 20 KB prompt costs one regex pass and a dictionary look-up per
-word. Single long words also match at one typing error (a letter missing, doubled, or
-two letters swapped: "dibetic", "depresion"), since prompts are typed in a hurry.
+word. Single long words of the curated lists also match at one typing error (a letter
+missing, doubled, or two letters swapped: "dibetic", "depresion"), since prompts are typed
+in a hurry; the vocabularies built from data files (``Lexicon(exact_terms=...)``, tens of
+thousands of rare words whose typo neighbours would be everyday words) match as written.
 
 Nothing here logs or keeps text; patterns are compiled once at import.
 """
@@ -34,8 +42,10 @@ import bisect
 import functools
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 
@@ -87,6 +97,7 @@ class Term:
     mode: str  # ANY, TIGHT, COPULA or TRIGGER
     words: tuple[str, ...]
     cased: bool = False  # written with a capital in the table: must be capitalised in the prompt
+    fuzzy: bool = True  # may match at one typing error (curated terms); vocabularies match exactly
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,22 +115,32 @@ class Lexicon:
     PAIR_INDEX_FROM = 8  # a first word of more terms than this: look its terms up by the first two words
     FUZZY_MEMO_SIZE = 50_000
 
-    def __init__(self, terms: Iterable[tuple[str, str, str]]) -> None:
+    def __init__(self, terms: Iterable[tuple[str, str, str]],
+                 exact_terms: Iterable[tuple[str, str, str]] = ()) -> None:
+        """terms: curated, matched at one typo too; exact_terms: vocabularies (thousands of rare words
+        whose typo neighbours would be everyday words), matched as written. A term of both is curated."""
         self._by_first: dict[str, list[Term]] = {}
         self._fuzzy: dict[str, Term] = {}  # deletion variants and exact forms of long single words
         self._fuzzy_seen: dict[bytes, Term | None] = {}
-        for entity_type, mode, text in terms:
-            for variant in expand(text):
-                key = tuple(w for w, _, _ in words(variant))
-                if not key:
-                    raise ValueError(f"empty term for {entity_type}")
-                term = Term(entity_type, mode, key, cased=variant[:1].isupper())
-                self._by_first.setdefault(key[0], []).append(term)
+        seen: set[tuple[str, ...]] = set()
+        for rows, fuzzy in ((terms, True), (exact_terms, False)):
+            for entity_type, mode, text in rows:
+                for variant in expand(text) if fuzzy else (text,):
+                    # Interned: tens of thousands of terms share words ("disease", "syndrome").
+                    key = tuple(sys.intern(_strip_possessive(w)) for w in _WORD.findall(normalise(variant)))
+                    if not key:
+                        raise ValueError(f"empty term for {entity_type}")
+                    if not fuzzy and key in seen:
+                        continue
+                    seen.add(key)
+                    term = Term(entity_type, mode, key, cased=variant[:1].isupper(), fuzzy=fuzzy)
+                    self._by_first.setdefault(key[0], []).append(term)
         for first, terms_of_word in self._by_first.items():
             # Longest first: "type 2 diabetes" wins over "diabetes".
             terms_of_word.sort(key=lambda t: -len(t.words))
             for term in terms_of_word:
-                if len(term.words) == 1 and len(first) >= self.FUZZY_MIN_LEN and first.isalpha():
+                if (term.fuzzy and len(term.words) == 1 and len(first) >= self.FUZZY_MIN_LEN
+                        and first.isalpha()):
                     for variant in _deletions(first):
                         self._fuzzy.setdefault(variant, term)
         # Terms of two words or more are looked up by their first two words, so that a first word
@@ -127,6 +148,8 @@ class Lexicon:
         self._by_pair: dict[tuple[str, str], list[Term]] = {}
         self._one_word: dict[str, list[Term]] = {}
         for first, terms_of_word in self._by_first.items():
+            if len(terms_of_word) <= self.PAIR_INDEX_FROM:
+                continue  # looked up by first word alone
             for term in terms_of_word:  # longest first, as sorted above
                 if len(term.words) == 1:
                     self._one_word.setdefault(first, []).append(term)
@@ -134,7 +157,7 @@ class Lexicon:
                     self._by_pair.setdefault(term.words[:2], []).append(term)
         self._single: dict[str, Term] = {
             t.words[0]: t for ts in self._by_first.values() for t in ts
-            if len(t.words) == 1 and len(t.words[0]) >= self.FUZZY_MIN_LEN and t.words[0].isalpha()
+            if t.fuzzy and len(t.words) == 1 and len(t.words[0]) >= self.FUZZY_MIN_LEN and t.words[0].isalpha()
         }
         # One typo away from a term is at most one letter longer: longer words never match,
         # and skipping them keeps a 20 KB "word" from costing n deletions of n letters.
@@ -214,6 +237,15 @@ COPULA_ANCHORS = frozenset({"i'm", "im", "she's", "he's", "they're", "we're", "a
                             "identify", "identifies", "identified", "being"})
 FIRST_PERSON = frozenset({"i", "i'm", "im", "i've", "ive", "i'd", "i'll", "my", "mine", "myself", "we", "we're",
                           "our", "ours"})
+# The same in the other languages of data/foreign_terms.txt ("ich bin schwanger", "mon fils", "mia madre"),
+# without the short ones that are English words or abbreviations too ("ma", "mi", "min", "io", "yo").
+FIRST_PERSON_ELSEWHERE = frozenset(
+    "ich mein meine meinen meinem meiner meines mich mir wir unser unsere unserem unseren unserer je j'ai moi mon "
+    "mes nous notre nos tengo estoy soy mis mío mía nuestro nuestra nuestros nuestras sono mio mia miei mie abbiamo "
+    "siamo nostro nostra ik mijn wij onze jestem mam mój moja moje mojego mojej mojemu jag mitt mina vår vårt våra "
+    "olen minulla minun minä meillä".split()
+)
+FIRST_PERSON = FIRST_PERSON | FIRST_PERSON_ELSEWHERE
 THIRD_PERSON = frozenset({"he", "she", "he's", "she's", "his", "her", "hers", "him", "himself", "herself"})
 RELATIONS = frozenset(
     "son daughter child kid kids children baby toddler husband wife partner spouse boyfriend girlfriend fiance "
@@ -223,6 +255,13 @@ RELATIONS = frozenset(
     "stepdaughter twin twins parents family grandparents grandparent ancestors relatives folks gran granny nan nana "
     "nanna grandad granddad grampa hubby wifey bf gf bestie ex stepmum stepmom stepdad stepfather stepmother mate "
     "housemate carer godson goddaughter mummy mommy daddy sis bro fiancé fiancée teammate classmate".split()
+) | frozenset(
+    # ... in the other languages of data/foreign_terms.txt (not "man", "kind", "make": English words)
+    "mutter vater sohn tochter bruder schwester frau ehemann ehefrau freundin freund oma opa mère père fils fille "
+    "frère sœur soeur femme mari copain copine enfant madre padre hijo hija hermano hermana esposa esposo marido "
+    "novia novio abuela abuelo mamma papà figlio figlia fratello sorella moglie marito nonna nonno moeder vader zoon "
+    "dochter broer zus vrouw echtgenoot matka ojciec córka siostra żona mąż babcia dziadek pappa dotter bror syster "
+    "fru äiti isä poika tytär veli sisko vaimo".split()
 )
 # Labels of clinical notes and records: what follows them is about the patient.
 CLINICAL_LABELS = frozenset(
@@ -233,7 +272,8 @@ CLINICAL_LABELS = frozenset(
 LEARNING_WORDS = frozenset(
     "know understand learn learning curious wonder wondering explain explained research researching essay article "
     "blog post presentation quiz lecture course studying study exam homework teach teaching class thesis "
-    "podcast video novel story".split()
+    "podcast video novel story reading documentary documentaries film movie fiction fictional historical "
+    "character trivia".split()
 )
 # Words that may stand between a tight anchor and its term ("I'm a devout Catholic").
 TIGHT_FILLERS = frozenset(
@@ -295,6 +335,7 @@ def is_about_a_person(
     anchoring: Anchoring,
     person_spans: Iterable[tuple[int, int]] = (),
     sentence_words: Callable[[], frozenset[str]] = lambda: frozenset(),
+    previous_words: Callable[[], frozenset[str]] = lambda: frozenset(),
 ) -> bool:
     """Whether the hit's sentence ties it to a person (see the module docstring)."""
     lo, hi = sentence
@@ -305,9 +346,9 @@ def is_about_a_person(
     if modifiers and hit.last + 1 < len(tokens) and tokens[hit.last + 1][0] in modifiers:
         return False
     if hit.term.mode == TIGHT:
-        return _tight_anchor(tokens, hit, lo)
+        return _tight_anchor(tokens, hit, lo, person_spans)
     if hit.term.mode == COPULA:
-        return _copula_anchor(tokens, hit, lo)
+        return _copula_anchor(tokens, hit, lo, person_spans)
     if hit.term.mode == TRIGGER and not _has_trigger(tokens, hit, sentence, anchoring):
         return False
     # The term names its person: "her girlfriend", "my skin colour" (not "my religion does not allow bots").
@@ -333,17 +374,67 @@ def is_about_a_person(
         if word in _POSSESSIVES and tokens[k + 1][0] in RELATIONS:
             return True
     # A named person in the same sentence ("Patient Matteo Bianchi, 54, presents with ...").
-    term_start = tokens[hit.first][1]
-    return any(lo <= p_start < hi and abs(p_start - term_start) < 120 for p_start, _ in person_spans)
+    # Not the term itself taken for a name: "Parkinson's disease", "Wie wird Krebs behandelt?".
+    term_start, term_end = tokens[hit.first][1], tokens[hit.last][2]
+    if any(lo <= p_start < hi and abs(p_start - term_start) < 120 and not (p_start < term_end and term_start < p_end)
+           for p_start, p_end in person_spans):
+        return True
+    return _implied_subject(tokens, hit, lo, anchoring, previous_words)
 
 
-def _tight_anchor(tokens: Sequence[tuple[str, int, int]], hit: Hit, sentence_start: int) -> bool:
+# A sentence that opens on one of these says something of the writer, subject left out: "Been on
+# sertraline for two years", "Had a miscarriage in March", "Got an eviction notice today".
+_IMPLIED_I = frozenset("been have had got suffering recovering struggling dealing".split())
+# ... or, after a sentence about someone, of that person: "My mum is 82. Has dementia and ...".
+_IMPLIED_THIRD = frozenset("has is was had got takes suffers".split())
+# Words after the opening verb that give it another subject ("Have you had shingles?", "Has anyone
+# tried Ozempic?") or make it general ("Is the NHS ...", "Had a look at the diabetes data").
+_NOT_IMPLIED = frozenset(
+    "you u ya anyone anybody someone somebody everyone people they we it this that there any no".split()
+)
+_ARTICLES = frozenset({"the", "a", "an"})
+# "Had a look at the diabetes data", "Got a question about insulin": an errand, not a disclosure.
+_ERRANDS = frozenset("look read chat go think question questions meeting call quick glance peek".split())
+
+
+def _implied_subject(tokens: Sequence[tuple[str, int, int]], hit: Hit, sentence_start: int,
+                     anchoring: Anchoring, previous_words: Callable[[], frozenset[str]]) -> bool:
+    """The sentence opens on a verb with its subject left out, and the term is in its reach."""
+    first = hit.first
+    while first > 0 and tokens[first - 1][1] >= sentence_start:
+        first -= 1
+        if hit.first - first > anchoring.window_before:
+            return False
+    after = tokens[first + 1][0] if first + 1 < hit.first else ""
+    if first == hit.first or after in _NOT_IMPLIED:
+        return False
+    if after in _ARTICLES and first + 2 < len(tokens) and tokens[first + 2][0] in _ERRANDS:
+        return False
+    opening = tokens[first][0]
+    if opening in _IMPLIED_I:
+        return True
+    if opening in _IMPLIED_THIRD and after not in _ARTICLES:
+        previous = previous_words()
+        return not previous.isdisjoint(THIRD_PERSON) or not previous.isdisjoint(RELATIONS)
+    return False
+
+
+def _in_person(tokens: Sequence[tuple[str, int, int]], k: int, person_spans: Iterable[tuple[int, int]]) -> bool:
+    """Whether word k lies in a named person ("Tom is gay", "Maria earns €3,000")."""
+    w_start = tokens[k][1]
+    return any(p_start <= w_start < p_end for p_start, p_end in person_spans)
+
+
+def _tight_anchor(tokens: Sequence[tuple[str, int, int]], hit: Hit, sentence_start: int,
+                  person_spans: Iterable[tuple[int, int]] = ()) -> bool:
     """An anchor right before the term: "I'm Black", "as a Roma woman", "my stroke", "my wife is Jewish"."""
     copula = False
     for k in range(hit.first - 1, max(-1, hit.first - 5), -1):
         word, w_start, _ = tokens[k]
         if w_start < sentence_start:
             return False
+        if person_spans and (copula or k == hit.first - 1) and _in_person(tokens, k, person_spans):
+            return True  # "Tom is diabetic", "Maria earns", "Anna's stroke"
         if word == "as":  # "as a Roma woman", not "such as Muslims"
             return k + 1 < len(tokens) and tokens[k + 1][0] in ("a", "an") and (
                 k == 0 or tokens[k - 1][0] not in ("such", "well", "same"))
@@ -363,8 +454,9 @@ def _in_law(tokens: Sequence[tuple[str, int, int]], k: int) -> bool:
             and tokens[k - 2][0] in RELATIONS)
 
 
-def _copula_anchor(tokens: Sequence[tuple[str, int, int]], hit: Hit, sentence_start: int) -> bool:
-    """ "I'm bi", "she is openly gay", "as a Black woman"."""
+def _copula_anchor(tokens: Sequence[tuple[str, int, int]], hit: Hit, sentence_start: int,
+                   person_spans: Iterable[tuple[int, int]] = ()) -> bool:
+    """ "I'm bi", "she is openly gay", "as a Black woman", "Tom is gay"."""
     for k in range(hit.first - 1, max(-1, hit.first - 4), -1):
         word, w_start, _ = tokens[k]
         if w_start < sentence_start:
@@ -376,7 +468,8 @@ def _copula_anchor(tokens: Sequence[tuple[str, int, int]], hit: Hit, sentence_st
             # "is" and "was" need a person before them: "she is", "my wife is", not "what is".
             if word in ("is", "was", "are", "were", "being") and not (
                     k > 0 and (tokens[k - 1][0] in TIGHT_ANCHORS | RELATIONS | {"they", "i"}
-                               or _family_side(tokens, k - 1))):
+                               or _family_side(tokens, k - 1)
+                               or (person_spans and _in_person(tokens, k - 1, person_spans)))):
                 return False
             return True
         if word not in ("a", "an", "not", "also", "openly", "proudly", "very", "actually", "half", "now", "both"):
@@ -407,6 +500,34 @@ def _has_trigger(tokens: Sequence[tuple[str, int, int]], hit: Hit, sentence: tup
 def term_table(entity_type: str, mode: str, terms: str) -> list[tuple[str, str, str]]:
     """Terms separated by ';' or new lines, as (entity_type, mode, term) rows."""
     return [(entity_type, mode, t.strip()) for t in re.split(r"[;\n]", terms) if t.strip()]
+
+
+DATA_DIR = Path(__file__).with_name("data")
+
+
+def render_vocabulary(header: str, sections: Mapping[str, Iterable[str]]) -> str:
+    """A vocabulary file's text, as `vocabulary` reads it back: the header (comment lines), then
+    per section a "[section]" line and one term a line."""
+    lines = [header]
+    for name, terms in sections.items():
+        lines.append(f"[{name}]\n")
+        lines.extend(f"{term}\n" for term in terms)
+    return "".join(lines)
+
+
+def vocabulary(file_name: str) -> dict[str, list[str]]:
+    """Sections of a vocabulary file in data/ ("[section]" lines, then one term a line; "#" comments)."""
+    sections: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in (DATA_DIR / file_name).read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = sections.setdefault(line[1:-1], [])
+        elif current is not None:
+            current.append(line)
+    return sections
 
 
 def person_spans_from(nlp_artifacts) -> list[tuple[int, int]]:
@@ -443,7 +564,8 @@ def build_hits_by_sentence(text: str, lexicon: Lexicon, anchoring: Anchoring, nl
             while s_index < len(sentences) - 1 and sentences[s_index][1] <= start:
                 s_index += 1
             words_here = functools.partial(sentence_words, s_index)
-            if is_about_a_person(tokens, hit, sentences[s_index], anchoring, persons, words_here):
+            words_before = functools.partial(sentence_words, s_index - 1) if s_index else frozenset
+            if is_about_a_person(tokens, hit, sentences[s_index], anchoring, persons, words_here, words_before):
                 chosen = (hit, start, end)
                 break
         if chosen is None:

@@ -7,6 +7,13 @@ shipped policy keeps it in the caller's region (hosted-eu for an EU caller) rath
 on the self-hosted model, as it does for IBANs. A policy that wants it local can list
 FINANCIAL_SITUATION's category as restricted, or match the type.
 
+An amount next to the term is part of the finding: "a salary of €2,100 a month", "€18,000 of
+credit card debt". Pay stated as an amount with a period after a word of earning, of a
+person named or referred to earlier in the sentence, is a finding without any term: "my
+husband is on £38k a year", "Anna makes €3,100 a month" (not "the average nurse makes
+€3,000 a month", "I pay €900 a month in rent"). German, French, Spanish, Italian, Dutch,
+Polish, Swedish and Finnish debt and unemployment words come from `data/foreign_terms.txt`.
+
 "Explain the debt snowball method" and "How do credit scores work in Germany (SCHUFA)?"
 have no person anchor and stay clean (see `_lexicon`).
 """
@@ -17,7 +24,22 @@ import re
 
 from presidio_analyzer import RecognizerResult
 
-from policy.recognizers._lexicon import ANY, COPULA, TIGHT, Anchoring, Lexicon, LexiconRecognizer, term_table
+from policy.recognizers._lexicon import (
+    ANY,
+    COPULA,
+    FIRST_PERSON,
+    RELATIONS,
+    THIRD_PERSON,
+    TIGHT,
+    Anchoring,
+    Lexicon,
+    LexiconRecognizer,
+    lexicon_result,
+    person_spans_from,
+    sentence_bounds,
+    term_table,
+    vocabulary,
+)
 
 FINANCIAL_SITUATION = "FINANCIAL_SITUATION"
 
@@ -80,7 +102,9 @@ class FinancialSituationRecognizer(LexiconRecognizer):
         term_table(FINANCIAL_SITUATION, ANY, HARDSHIP)
         + term_table(FINANCIAL_SITUATION, TIGHT, HARDSHIP_TIGHT)
         + term_table(FINANCIAL_SITUATION, COPULA, HARDSHIP_COPULA)
-        + [(FINANCIAL_SITUATION, ANY, term) for term in ARREARS]
+        + [(FINANCIAL_SITUATION, ANY, term) for term in ARREARS],
+        # Other languages: "ich habe Schulden", "je suis au chômage" (bench/data/build_foreign_terms.py).
+        exact_terms=[(FINANCIAL_SITUATION, ANY, term) for term in vocabulary("foreign_terms.txt").get("financial", ())],
     )
     # "our income statement", "my benefits package".
     ANCHORING = Anchoring(modifiers=((FINANCIAL_SITUATION, frozenset(
@@ -89,10 +113,39 @@ class FinancialSituationRecognizer(LexiconRecognizer):
     SCORE = 0.6
 
     def analyze(self, text: str, entities: list[str] | None = None, nlp_artifacts=None) -> list[RecognizerResult]:
-        return [r for r in super().analyze(text, entities, nlp_artifacts)
-                if not (_IDIOM_AFTER.match(text, r.end) and text[r.start:r.end].lower().replace("’", "'")
-                        in _IDIOM_TERMS)
-                and not _NOT_PERSONAL_DEBT.search(text, max(0, r.start - 24), r.start)]
+        results = [r for r in super().analyze(text, entities, nlp_artifacts)
+                   if not (_IDIOM_AFTER.match(text, r.end) and text[r.start:r.end].lower().replace("’", "'")
+                           in _IDIOM_TERMS)
+                   and not _NOT_PERSONAL_DEBT.search(text, max(0, r.start - 24), r.start)]
+        for result in results:
+            # "a salary of €2,100 a month", "earns €1,450 net", "€18,000 of credit card debt": the
+            # amount is the finding too.
+            after = _AMOUNT_AFTER.match(text, result.end)
+            if after is not None:
+                result.end = after.end()
+            before = _AMOUNT_BEFORE.search(text, max(0, result.start - 40), result.start)
+            if before is not None:
+                result.start = before.start("amount")
+        if not entities or FINANCIAL_SITUATION in entities:
+            results.extend(self._pay(text, results, nlp_artifacts))
+        return results
+
+    def _pay(self, text: str, found: list[RecognizerResult], nlp_artifacts) -> list[RecognizerResult]:
+        """ "Anna makes €3,100 a month", "my husband is on 45k a year": pay of a person, without a term."""
+        pay = []
+        sentences = None
+        persons = person_spans_from(nlp_artifacts)
+        for match in _PAY_AMOUNT.finditer(text):
+            start, end = match.span()
+            if any(r.start < end and start < r.end for r in found) or not _PAY_BEFORE.search(
+                    text, max(0, start - 40), start):
+                continue
+            sentences = sentences or sentence_bounds(text)
+            lo = next(s_lo for s_lo, s_hi in sentences if s_lo <= start < s_hi)
+            before = text[lo:start]
+            if _PERSON_WORD.search(before) or any(lo <= p_start < start for p_start, _ in persons):
+                pay.append(lexicon_result(self, FINANCIAL_SITUATION, start, end, self.SCORE, "pay"))
+        return pay
 
 
 # "we can't afford to lose this client", "I owe you one": idioms, not money.
@@ -106,3 +159,32 @@ _NOT_PERSONAL_DEBT = re.compile(
     r"(?i)\b(?:technical|tech|design|code|architectural|documentation|sleep|carbon|national|public|government"
     r"|sovereign|federal|corporate)[ \t-]+$"
 )
+_AMOUNT = (r"(?:[€£$]\s?\d[\d,.]*(?:\s?[kKmM]\b)?|\d[\d,.]*(?:\s?[kKmM]\b)?\s?(?:€|£|\$|eur\b|euros?\b|"
+           r"gbp\b|usd\b|dollars?\b|pounds?\b|quid\b|chf\b|francs?\b|z[łl]\b|kr\b|sek\b|nok\b|dkk\b)"
+           r"|\d[\d,.]*\s?[kK]\b)")
+_PERIOD = (r"(?:[ \t]+(?:net|gross|after[ \t]+tax|before[ \t]+tax))?(?:[ \t]*(?:/|a|per|an|each|every)[ \t]*"
+           r"(?:month|year|week|hour|annum|mo|yr|wk|hr)\b|[ \t]+(?:p\.?a\.?|pcm|monthly|annually|yearly))?")
+# After the term, within a few words: "salary of €2,100 a month", "earns about €1,450 net", "owe £900".
+_AMOUNT_AFTER = re.compile(
+    rf"(?i)(?:[ \t:]+(?:is|was|of|about|around|roughly|only|just|nearly|almost|over|under|at|me|him|her|them|"
+    rf"them|the bank|my landlord|a|an|net|gross|just over|just under)){{0,3}}[ \t:]+{_AMOUNT}{_PERIOD}"
+)
+# Before a debt: "€18,000 of credit card debt", "£900 in arrears".
+_AMOUNT_BEFORE = re.compile(rf"(?i)(?P<amount>{_AMOUNT})[ \t]+(?:of|in)[ \t]+(?:\w+[ \t]+){{0,2}}$")
+# An amount with a pay period ("€3,100 a month", "45k a year", "£15/hour") ...
+_PAY_AMOUNT = re.compile(
+    rf"(?i)(?<![\w.,]){_AMOUNT}(?:[ \t]+(?:net|gross|after[ \t]+tax|before[ \t]+tax))?(?:[ \t]*(?:/|a|per|an|each|every)"
+    rf"[ \t]*(?:month|year|week|hour|annum|mo|yr|wk|hr)\b|[ \t]+(?:p\.?a\.?|pcm|monthly|annually|yearly)\b)"
+)
+# ... right after a word of earning ("makes", "takes home", "is paid", "on") ...
+_PAY_BEFORE = re.compile(
+    r"(?i)\b(?:earns?|earning|earned|makes?|making|made|(?:get|gets|got|getting|am|is|was|are|be|being)[ \t]+paid"
+    r"|takes?[ \t]+home|took[ \t]+home|brings?[ \t]+home|take-home|salary|income|wages?|on)"
+    r"(?:[ \t]+(?:about|around|roughly|only|just|nearly|almost|over|under|less[ \t]+than|more[ \t]+than))?[ \t:]*$"
+)
+# ... said of a person named or referred to earlier in the sentence.
+_PERSON_WORD = re.compile(
+    r"(?i)(?<![\w'])(?:" + "|".join(sorted((re.escape(w) for w in FIRST_PERSON | THIRD_PERSON | RELATIONS), key=len,
+                                           reverse=True)) + r")(?![\w'])"
+)
+

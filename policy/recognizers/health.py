@@ -5,9 +5,16 @@ sclerosis", "Diagnosis: acute pancreatitis" — but not "What are the symptoms o
 diabetes?" or "explain how insulin works". The terms are curated lists (below); the
 person test is `_lexicon.is_about_a_person`. GDPR Art. 9(1) "data concerning health".
 
-Known gaps: conditions the lists do not name, descriptions without a term ("I can't
-stop crying at work"), non-English prose, and health data of a person stated only as a
-question about the topic ("can I drink on lamotrigine?" has no anchor but "I").
+Beyond the curated lists, `data/health_terms.txt` adds ~31,500 disease names (MeSH, with
+their lay entry terms: "restless legs syndrome", "frozen shoulder") and ~8,000 medicine
+names (generic and brand: "doxycycline", "Zyrtec"), matched exactly and anchored the same
+way; symptoms with an everyday sense ("rash", "cough") only right after the anchor.
+`data/foreign_terms.txt` adds the common ones in German, French, Spanish, Italian, Dutch,
+Polish, Swedish and Finnish ("ich bin schwanger", "ma mère a un cancer").
+
+Known gaps: descriptions without a term ("I can't stop crying at work"), prose in other
+languages beyond those words, and health data of a person stated only as a question about the topic ("can I
+drink on lamotrigine?" has no anchor but "I").
 """
 
 from __future__ import annotations
@@ -16,7 +23,16 @@ import re
 
 from presidio_analyzer import RecognizerResult
 
-from policy.recognizers._lexicon import ANY, COPULA, TIGHT, Anchoring, Lexicon, LexiconRecognizer, term_table
+from policy.recognizers._lexicon import (
+    ANY,
+    COPULA,
+    TIGHT,
+    Anchoring,
+    Lexicon,
+    LexiconRecognizer,
+    term_table,
+    vocabulary,
+)
 
 HEALTH_DATA = "HEALTH_DATA"
 
@@ -142,6 +158,20 @@ disabled; deaf; blind; diabetic; epileptic; autistic; pregnant; infertile
 """
 
 
+# Breadth beyond the curated lists: ~31,000 disease names (MeSH) and ~8,000 medicine names, built by
+# bench/data/build_health_lexicon.py into data/health_terms.txt. Matched exactly (no typo match),
+# and only where the curated lists say nothing of the same words.
+def _vocabulary_terms() -> list[tuple[str, str, str]]:
+    vocabulary_sections = vocabulary("health_terms.txt")
+    return (
+        [(HEALTH_DATA, ANY, term) for term in vocabulary_sections.get("condition", ())]
+        + [(HEALTH_DATA, TIGHT, term) for term in vocabulary_sections.get("condition-tight", ())]
+        + [(HEALTH_DATA, ANY, term) for term in vocabulary_sections.get("medicine", ())]
+        # ... and in other languages: "ich bin schwanger", "ma mère a un cancer" (bench/data/build_foreign_terms.py).
+        + [(HEALTH_DATA, ANY, term) for term in vocabulary("foreign_terms.txt").get("health", ())]
+    )
+
+
 class HealthDataRecognizer(LexiconRecognizer):
     """HEALTH_DATA: conditions, treatments and medicines of a person (see the module docstring)."""
 
@@ -151,13 +181,14 @@ class HealthDataRecognizer(LexiconRecognizer):
         + term_table(HEALTH_DATA, ANY, TREATMENTS)
         + term_table(HEALTH_DATA, TIGHT, AMBIGUOUS)
         + term_table(HEALTH_DATA, COPULA, COPULA_ADJECTIVES)
-        + [(HEALTH_DATA, ANY, term) for term in INJURIES]
+        + [(HEALTH_DATA, ANY, term) for term in INJURIES],
+        exact_terms=_vocabulary_terms(),
     )
     ANCHORING = Anchoring(modifiers=((HEALTH_DATA, frozenset(
         # "my cancer research grant", "our diabetes awareness campaign", "MS Office"
         "research researcher researchers charity charities awareness fundraiser fundraising industry market "
         "startup conference campaign patients office word excel teams access sql windows dos edge paint project "
-        "outlook azure exchange staring looking".split())),))
+        "outlook azure exchange staring looking dataset datasets data statistics stats guidelines".split())),))
     SCORE = 0.65
 
     def analyze(self, text: str, entities: list[str] | None = None, nlp_artifacts=None) -> list[RecognizerResult]:

@@ -17,8 +17,15 @@ Each needs a person anchor (see `_lexicon`); words with an everyday sense ("Blac
 ("Muslim", "German") stays QUASI: nationalities are not special data, and religion and
 politics are this recognizer's job.
 
-Known gaps: beliefs stated without a listed term, parties and unions not listed, and
-non-English prose.
+`data/special_terms.txt` adds parties and unions of every EU member state (and the UK,
+Switzerland, Norway, the US), denominations and religious practice, ethnic groups and
+origins, and orientations and identities; acronyms count only as written ("PiS", "SIPTU").
+`data/foreign_terms.txt` adds religion, orientation, union and criminal-record words in
+German, French, Spanish, Italian, Dutch, Polish, Swedish and Finnish ("je suis musulmane",
+"ich bin schwul"), with political and union triggers of those languages ("gewählt", "voté").
+
+Known gaps: beliefs stated without a listed term, parties and unions not listed, and prose
+in other languages beyond those words.
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ from policy.recognizers._lexicon import (
     Lexicon,
     LexiconRecognizer,
     term_table,
+    vocabulary,
 )
 
 # The names live in policy.categories, so that the table loads without Presidio or spaCy.
@@ -218,11 +226,15 @@ _POLITICAL_TRIGGERS = frozenset(
     "vote votes voted voting voter voters support supporter supporters supported member members membership joined "
     "canvass canvassing canvassed campaign campaigning campaigned donate donated donating activist "
     "ballot elect volunteer volunteered volunteering councillor councilor candidate leaflet leafleting leafleted "
-    "rally marched canvasser".split()
+    "rally marched canvasser supports volunteers campaigns canvasses donates joins joining "
+    # other languages: "ich habe AfD gewählt", "j'ai voté", "iscritto al", "lid van", "członek"
+    "gewählt wähle wählen mitglied voté vote votado voto votato gestemd stem głosowałem głosowałam röstade "
+    "röstar äänestin membre miembro afiliado iscritto iscritta lid członek członkiem medlem jäsen".split()
 )
 _UNION_TRIGGERS = frozenset(
     "joined member members membership rep representative steward dues subs organiser organizer "
-    "organising organizing strike striking reps ballot balloted picket picketing branch convenor".split()
+    "organising organizing strike striking reps ballot balloted picket picketing branch convenor "
+    "mitglied membre miembro afiliado afiliada iscritto iscritta lid członek członkiem medlem jäsen".split()
 )
 
 _GENETIC_TRIGGERS = frozenset(
@@ -235,6 +247,22 @@ _CODE_WORDS = frozenset(
     "sql query queries select table tables column columns type types typescript struct enum set sets rust python "
     "postgres mysql dataframe pandas api sdk library package third".split()
 )
+
+
+# Breadth beyond the lists above (parties and unions of every EU member state, denominations and
+# religious practice, ethnic groups, identities), built by bench/data/build_special_lexicon.py into
+# data/special_terms.txt. Matched exactly (no typo match); the lists above win where both hold a term.
+_VOCABULARY = vocabulary("special_terms.txt")
+_SECTIONS = (("religion-tight", RELIGION, TIGHT), ("religion-any", RELIGION, ANY),
+             ("ethnic-copula", ETHNIC_ORIGIN, COPULA), ("ethnic-any", ETHNIC_ORIGIN, ANY),
+             ("sexuality-copula", SEXUAL_ORIENTATION, COPULA), ("sexuality-any", SEXUAL_ORIENTATION, ANY),
+             ("politics-triggered", POLITICAL_OPINION, TRIGGER), ("union-triggered", TRADE_UNION, TRIGGER))
+_ELSEWHERE = vocabulary("foreign_terms.txt")  # other languages: "je suis musulmane", "ich bin schwul"
+_SECTIONS_ELSEWHERE = (("religion", RELIGION), ("sexuality", SEXUAL_ORIENTATION), ("union", TRADE_UNION),
+                       ("criminal", CRIMINAL_RECORD))
+VOCABULARY_TERMS = [(entity_type, mode, term) for section, entity_type, mode in _SECTIONS
+                    for term in _VOCABULARY.get(section, ())] + [
+    (entity_type, ANY, term) for section, entity_type in _SECTIONS_ELSEWHERE for term in _ELSEWHERE.get(section, ())]
 
 
 class SpecialCategoryRecognizer(LexiconRecognizer):
@@ -260,7 +288,8 @@ class SpecialCategoryRecognizer(LexiconRecognizer):
         + term_table(GENETIC_DATA, TRIGGER, GENETIC_TRIGGERED)
         + term_table(CRIMINAL_RECORD, ANY, CRIMINAL_ANY)
         + [(CRIMINAL_RECORD, ANY, term) for term in CRIMINAL_TIME]
-        + term_table(CRIMINAL_RECORD, TIGHT, CRIMINAL_TIGHT)
+        + term_table(CRIMINAL_RECORD, TIGHT, CRIMINAL_TIGHT),
+        exact_terms=VOCABULARY_TERMS,
     )
     ANCHORING = Anchoring(
         triggers=((POLITICAL_OPINION, _POLITICAL_TRIGGERS), (TRADE_UNION, _UNION_TRIGGERS),
