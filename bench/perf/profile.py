@@ -8,8 +8,9 @@ corpus, what the servicer does: `to_evaluation_request` → `Pipeline.evaluate` 
 The pipeline's steps run on an inline executor so that cProfile, which sees one thread,
 sees all of them; gRPC transport and thread hand-offs are not in this profile (compare
 with the benchmark's client-observed latency for those). Prints the time by area
-(spaCy, Presidio recognizers, our secrets recognizer, Rego, audit, ...) and the top
-functions by own time and by cumulative time.
+(spaCy, Presidio recognizers, our secrets recognizer, Rego, audit, ...), then the detector's
+stages without a profiler (each spaCy component, Presidio's artifacts, every recognizer),
+and the top functions by own time and by cumulative time.
 """
 
 from __future__ import annotations
@@ -102,31 +103,53 @@ def build_handler(audit_path: Path):
     return handle, audit
 
 
-def spacy_components(prompts) -> None:
-    """Time each component of the detector's spaCy pipeline alone, message by message."""
-    import spacy
+def detector_stages(prompts, top: int) -> None:
+    """Time the detector's own stages, message by message, without a profiler: each spaCy
+    component of its pipeline, Presidio's artifacts, and every recognizer's analyze."""
+    from collections import Counter
 
-    from policy.detect import DEFAULT_MODEL
+    from policy.detect import DetectionSettings, SpanAnalyzer
 
-    nlp = spacy.load(DEFAULT_MODEL)
-    for q in prompts[:10]:
-        nlp(q.text)
-    names = ["tokenizer", *nlp.pipe_names]
-    totals = dict.fromkeys(names, 0.0)
+    analyzer = SpanAnalyzer.load(DetectionSettings())
+    engine = analyzer._analyzer.nlp_engine
+    nlp = engine.get_nlp("en")
+    spent: Counter[str] = Counter()
+    for recognizer in analyzer._analyzer.registry.recognizers:
+        analyze = recognizer.analyze
+
+        def timed(*args, _analyze=analyze, _name=recognizer.name, **kwargs):
+            started = time.perf_counter()
+            try:
+                return _analyze(*args, **kwargs)
+            finally:
+                spent[f"recognizer {_name}"] += time.perf_counter() - started
+
+        recognizer.analyze = timed
+    analyzer.spans([q.text for q in prompts[:10]])  # warm
+    spent.clear()
     for q in prompts:
         t0 = time.perf_counter()
         doc = nlp.make_doc(q.text)
-        totals["tokenizer"] += time.perf_counter() - t0
+        spent["spaCy tokenizer"] += time.perf_counter() - t0
         for name, component in nlp.pipeline:
             t0 = time.perf_counter()
             doc = component(doc)
-            totals[name] += time.perf_counter() - t0
-    whole = sum(totals.values())
-    print(
-        "  "
-        + ", ".join(f"{n} {totals[n] * 1000 / len(prompts):.2f} ({100 * totals[n] / whole:.0f}%)" for n in names)
-        + f"; total {whole * 1000 / len(prompts):.2f}"
-    )
+            spent[f"spaCy {name}"] += time.perf_counter() - t0
+        t0 = time.perf_counter()
+        artifacts = engine._doc_to_nlp_artifact(doc, "en")
+        spent["Presidio artifacts"] += time.perf_counter() - t0
+        t0 = time.perf_counter()
+        analyzer._spans_of(q.text, artifacts)
+        spent["Presidio analyze (with recognizers)"] += time.perf_counter() - t0
+    recognizers = sum(v for k, v in spent.items() if k.startswith("recognizer "))
+    per_message = {k: v * 1000 / len(prompts) for k, v in spent.items()}
+    for name in ("spaCy tokenizer", *(f"spaCy {n}" for n in nlp.pipe_names), "Presidio artifacts",
+                 "Presidio analyze (with recognizers)"):
+        print(f"  {name:<44}{per_message[name]:>7.2f}")
+    print(f"  {'  of which recognizers':<44}{recognizers * 1000 / len(prompts):>7.2f}")
+    ranked = sorted(((v, k) for k, v in per_message.items() if k.startswith("recognizer ")), reverse=True)
+    for value, name in ranked[:top]:
+        print(f"    {name:<42}{value:>7.3f}")
 
 
 def area_of(key: tuple[str, int, str]) -> str:
@@ -183,8 +206,8 @@ def main(argv=None) -> int:
         print(f"  {area:<40}{seconds * 1000 / len(requests):>8.2f} ms/request {100 * seconds / total:>6.1f}%")
         top = sorted(functions[area], reverse=True)[:3]
         print("      " + ", ".join(f"{name} {t * 1000 / len(requests):.2f}" for t, name in top if t > 0))
-    print("\nspaCy pipeline by component (same prompts, no profiler, ms/message):")
-    spacy_components(prompts)
+    print("\nthe detector by stage (same prompts, one process, no profiler, ms/message):")
+    detector_stages(prompts, args.top)
     for sort, title in (("tottime", "own time"), ("cumulative", "cumulative time")) if args.top else ():
         print(f"\ntop {args.top} functions by {title}:")
         stats.sort_stats(sort).print_stats(args.top)
