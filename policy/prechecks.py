@@ -110,14 +110,23 @@ def _any_possible(needs: list[PatternNeeds]) -> Precheck:
 
 
 def leading_lookbehind(pattern: str) -> str | None:
-    """X when `pattern` opens with the lookbehind (?<=X), else None.
+    """X when every match of `pattern` follows a match of X: it opens with the lookbehind
+    (?<=X) and has no alternative at its top level ("(?<=X)a|b" matches "b" anywhere).
 
-    A match of the pattern needs a match of X that ends where it starts, so a text in which a
-    forward search finds no X at all holds no match.
+    A text in which a forward search finds no X at all then holds no match.
     """
     if not pattern.startswith("(?<="):
         return None
-    depth, i = 1, 4
+    closes = _top_level_end(pattern, 4)
+    if closes is None or _top_level_end(pattern, closes + 1, stop_at_bar=True) is not None:
+        return None
+    return pattern[4:closes]
+
+
+def _top_level_end(pattern: str, start: int, *, stop_at_bar: bool = False) -> int | None:
+    """From `start`, inside one open group: the index of the ")" closing it, or with
+    `stop_at_bar` of a "|" outside any group (the pattern's end counts as closing it)."""
+    depth, i = 1, start
     while i < len(pattern):
         char = pattern[i]
         if char == "\\":
@@ -129,8 +138,10 @@ def leading_lookbehind(pattern: str) -> str | None:
             depth += 1
         elif char == ")":
             depth -= 1
-            if depth == 0:
-                return pattern[4:i]
+            if depth == 0 and not stop_at_bar:
+                return i
+        elif char == "|" and depth == 1 and stop_at_bar:
+            return i
         i += 1
     return None
 

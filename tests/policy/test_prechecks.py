@@ -50,6 +50,8 @@ def test_required_digits_reads_the_pattern(pattern, flags, digits):
         (r"(?<!no)\d+", None),  # a negative lookbehind needs no label
         (r"\d+(?<=1)", None),  # not where the pattern opens
         (r"(?<=unclosed", None),
+        (r"(?<=id )\d+|\bno\d+", None),  # the second alternative needs no label
+        (r"(?<=id )(?:\d+|no\d+)", r"id "),  # an alternative inside a group does
     ],
 )
 def test_leading_lookbehind_reads_the_label(pattern, label):
