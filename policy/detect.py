@@ -173,6 +173,9 @@ class SpanAnalyzer:
         self._settings = settings
         self._min_threshold = min([settings.score_threshold, *settings.type_thresholds.values()])
         self._allowed = frozenset(term.strip().casefold() for term in settings.allow_list)
+        self._nlp = analyzer.nlp_engine.get_nlp(settings.language)
+        # A memory zone belongs to the whole vocabulary: one batch at a time.
+        self._zone_lock = threading.Lock()
 
     @classmethod
     def load(cls, settings: DetectionSettings) -> SpanAnalyzer:
@@ -189,11 +192,14 @@ class SpanAnalyzer:
     def spans(self, texts: Sequence[str]) -> list[tuple[Span, ...]]:
         """Spans per text; raises DetectionError, whose message never quotes the text."""
         try:
-            # One spaCy pass over the batch; Presidio's recognizers then reuse its artifacts.
-            artifacts = list(
-                self._analyzer.nlp_engine.process_batch(list(texts), self._settings.language, batch_size=len(texts))
-            )
-            return [self._spans_of(text, nlp_artifacts) for text, nlp_artifacts in artifacts]
+            # spaCy's vocabulary would keep every word of every prompt for the life of the process,
+            # and grow without bound: what a batch adds is dropped when its memory zone closes.
+            with self._zone_lock, self._nlp.memory_zone():
+                # One spaCy pass over the batch; Presidio's recognizers then reuse its artifacts.
+                artifacts = list(
+                    self._analyzer.nlp_engine.process_batch(list(texts), self._settings.language, batch_size=len(texts))
+                )
+                return [self._spans_of(text, nlp_artifacts) for text, nlp_artifacts in artifacts]
         except DetectionError:
             raise
         except Exception as exc:

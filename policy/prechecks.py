@@ -30,14 +30,25 @@ from policy.recognizers._base import once_per_analysis
 
 # Count with the engine that matches: `regex` knows digits of newer Unicode than `re`.
 _DIGIT = regex.compile(r"\d")
-# Syntax that `re` parses but reads differently from `regex`: fuzzy matching ("{e<=1}"),
-# regex-only inline flags (V1, f, b, e, r, w, p), POSIX classes.
-_REGEX_ONLY_SYNTAX = re.compile(r"\{\s*[eisd]\s*(?:[<=}]|$)|\(\?[a-zA-Z0-9-]*[Vfberwp]|\[\[:")
+# Syntax that `re` parses but reads differently from `regex`: fuzzy matching ("{e<=1}",
+# "{1<=e<=2}", "{2i+2d+1s<=4}"), regex-only inline flags (V1, f, b, e, r, w, p), POSIX classes.
+_REGEX_ONLY_SYNTAX = re.compile(r"(?<!\\)\{[^}]*[eisd][^}]*\}|\(\?[a-zA-Z0-9-]*[Vfberwp]|\[\[:")
+# `regex` flags that `re` does not know (V1 has the value of re.ASCII, so `re` would accept it).
+_REGEX_ONLY_FLAGS = (regex.V1 | regex.FULLCASE | regex.REVERSE | regex.WORD | regex.POSIX | regex.BESTMATCH
+                     | regex.ENHANCEMATCH)
+# A label is searched forwards, while `regex` matches a lookbehind backwards: the two find the
+# same strings (lookarounds inside are assertions about a position either way) only without
+# atomic groups, possessive quantifiers, backreferences, conditionals, recursion, branch
+# resets, comments or scoped verbose mode.
+_DIRECTIONAL_OR_OPAQUE = re.compile(
+    r"\(\?(?:>|P=|P>|\(|\||R|&|[0-9+]|-[0-9]|#|[a-zA-Z-]*x)|[*+?}]\+|\\[1-9gGkK]")
 # Presidio compiles its URL patterns with IGNORECASE (and their own `(?i)`), with `regex`.
 # Every character of an Italian fiscal code pattern is a letter or a digit, also under
 # IGNORECASE (the Kelvin sign and long s fold into it, and both are letters).
 _SIXTEEN_ALPHANUMERICS = regex.compile(r"[^\W_]{16}")
-_GLOBAL_INLINE_FLAGS = re.compile(r"\(\?[a-zA-Z]+\)")
+# Comments and scoped verbose mode may hold brackets and bars that are not syntax.
+_COMMENT_OR_VERBOSE = re.compile(r"\(\?#|\(\?[a-zA-Z-]*x")
+_GLOBAL_INLINE_FLAGS = re.compile(r"\(\?[a-zA-Z0-9]+\)")
 _URL_DOMAIN_DOT = regex.compile(r"[a-z0-9.\-][.][a-z]", flags=regex.IGNORECASE)
 
 Precheck = Callable[[str, object], bool]  # (text, nlp_artifacts or None)
@@ -81,9 +92,15 @@ class PatternNeeds:
 
     @classmethod
     def of(cls, pattern: str, flags: int = 0) -> PatternNeeds:
+        if flags & _REGEX_ONLY_FLAGS:
+            return cls(0, None)
         # A global inline flag anywhere, "(?i)", applies to the whole pattern in `regex`, so the
         # label alone could read differently; VERBOSE comments may hold brackets.
-        label = None if _GLOBAL_INLINE_FLAGS.search(pattern) or flags & regex.VERBOSE else leading_lookbehind(pattern)
+        readable = not (_GLOBAL_INLINE_FLAGS.search(pattern) or _REGEX_ONLY_SYNTAX.search(pattern)
+                        or _COMMENT_OR_VERBOSE.search(pattern) or flags & regex.VERBOSE)
+        label = leading_lookbehind(pattern) if readable else None
+        if label is not None and _DIRECTIONAL_OR_OPAQUE.search(label):
+            label = None
         try:
             compiled = regex.compile(label, flags) if label is not None else None
         except regex.error:
@@ -118,7 +135,9 @@ def leading_lookbehind(pattern: str) -> str | None:
     if not pattern.startswith("(?<="):
         return None
     closes = _top_level_end(pattern, 4)
-    if closes is None or _top_level_end(pattern, closes + 1, stop_at_bar=True) is not None:
+    if closes is None or pattern[closes + 1 : closes + 2] in ("?", "*", "+", "{"):  # "(?<=X)?": optional
+        return None
+    if _top_level_end(pattern, closes + 1, stop_at_bar=True) is not None:
         return None
     return pattern[4:closes]
 
@@ -165,7 +184,7 @@ def required_digits(pattern: str, flags: int = 0) -> int:
     """
     import re._parser as parser
 
-    if _REGEX_ONLY_SYNTAX.search(pattern):
+    if _REGEX_ONLY_SYNTAX.search(pattern) or flags & _REGEX_ONLY_FLAGS:
         return 0
     try:
         return _min_digits(parser.parse(pattern, flags))

@@ -260,6 +260,19 @@ def test_lowercase_lemma_artifacts_are_presidios_artifacts_for_lowercase_lemmas(
         assert ours.scores == presidios.scores and ours.nlp_engine is engine
 
 
+def test_no_word_of_a_prompt_stays_in_spacys_vocabulary():
+    analyzer = SpanAnalyzer.load(DetectionSettings())
+    strings = analyzer._nlp.vocab.strings
+    planted = ["Zqxvorlemb", "zqxvorlemb", "hunter2zqx", "Qwibblestein"]
+    before = len(strings)
+
+    spans = analyzer.spans([f"My password is {planted[2]}, ask {planted[0]} {planted[3]}.", planted[1]])
+
+    assert any(s.entity_type == "PASSWORD" for s in spans[0])
+    assert not any(word in strings for word in planted)
+    assert len(strings) == before
+
+
 def test_presidio_errors_are_logged_without_the_text(detector, caplog):
     import logging
 

@@ -58,12 +58,52 @@ def test_leading_lookbehind_reads_the_label(pattern, label):
     assert leading_lookbehind(pattern) == label
 
 
-def test_a_label_is_not_prechecked_where_the_pattern_reads_it_differently():
-    # `regex` applies a global inline flag wherever it stands: the label alone would be case-sensitive.
-    assert PatternNeeds.of(r"(?<=passport )\d{9}(?i)").label is None
-    assert PatternNeeds.of(r"(?<=passport )\d{9}", re.VERBOSE).label is None
+@pytest.mark.parametrize(
+    ("pattern", "flags", "text"),
+    [
+        # A global inline flag: V1 folds "ß" to "ss" in the label too.
+        (r"(?<=strasse )\d+(?V1)", re.IGNORECASE, "Straße 12"),
+        # An optional lookbehind is no label.
+        (r"(?<=id )?\d+", 0, "12345"),
+        (r"(?<=id ){0}\d+", 0, "12345"),
+        # Matched backwards, these read differently from a forward search.
+        (r"(?<=\d++0)x", 0, "10x"),
+        (r"(?<=(?>\w+)ab)x", 0, "cabx"),
+        (r"(?<=\1(a))x", 0, "aax"),
+        # Brackets and bars in comments or verbose mode are not syntax.
+        (r"(?<=id )\d+(?#[)|\bno\d+", 0, "no12"),
+        (r"(?<=id )\d+(?# (|)|\bno\d+", 0, "no12"),
+        ("(?<=id )(?x:#(\n)|" r"\bno\d+", 0, "no12"),
+        (r"(?<=passport )\d{9}", re.VERBOSE, "passport123456789"),  # verbose: the space is no space
+    ],
+)
+def test_a_pattern_that_reads_its_label_differently_gets_no_label_precheck(pattern, flags, text):
+    import regex
+
+    assert regex.search(pattern, text, flags) is not None  # the pattern does match
+    assert PatternNeeds.of(pattern, flags).label is None
+
+
+@pytest.mark.parametrize(
+    ("pattern", "flags", "text"),
+    [
+        (r"(?:\d{9}){1<=e<=2}", 0, "12345678"),  # fuzzy: one digit may be missing
+        (r"(?:\d{9}){2i+2d+1s<=4}", 0, "1234567"),
+        (r"[[a-z]0-9]{4}", 1 << 8, "abcd"),  # V1 (regex.V1 has re.ASCII's value): one nested class
+    ],
+)
+def test_regex_only_syntax_and_flags_get_no_digit_precheck(pattern, flags, text):
+    import regex
+
+    assert regex.search(pattern, text, flags) is not None
+    assert required_digits(pattern, flags) == 0
+
+
+def test_a_label_is_prechecked_where_it_reads_the_same():
     needs = PatternNeeds.of(r"(?<=passport )\d{9}")
     assert needs.label is not None and needs.digits == 9
+    # Lookarounds inside a label assert a position, whichever way it is matched.
+    assert PatternNeeds.of(r"(?<=(?i:\b(?<!routing\s)account\s(?=no|number)\w+\s))\d{8}").label is not None
 
 
 def test_a_label_recognizer_is_skipped_on_a_text_without_its_label():
