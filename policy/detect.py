@@ -191,20 +191,26 @@ class SpanAnalyzer:
 
     def spans(self, texts: Sequence[str]) -> list[tuple[Span, ...]]:
         """Spans per text; raises DetectionError, whose message never quotes the text."""
-        try:
-            # spaCy's vocabulary would keep every word of every prompt for the life of the process,
-            # and grow without bound: what a batch adds is dropped when its memory zone closes.
-            with self._zone_lock, self._nlp.memory_zone():
+        failure: Exception | None = None
+        # spaCy's vocabulary would keep every word of every prompt for the life of the process,
+        # and grow without bound: what a batch adds is dropped when its memory zone closes.
+        with self._zone_lock, self._nlp.memory_zone():
+            try:
                 # One spaCy pass over the batch; Presidio's recognizers then reuse its artifacts.
                 artifacts = list(
                     self._analyzer.nlp_engine.process_batch(list(texts), self._settings.language, batch_size=len(texts))
                 )
-                return [self._spans_of(text, nlp_artifacts) for text, nlp_artifacts in artifacts]
-        except DetectionError:
-            raise
-        except Exception as exc:
-            # The message of a recognizer's exception may quote the text: keep only its type.
-            raise DetectionError(f"detector failed: {type(exc).__name__}") from None
+                found = [self._spans_of(text, nlp_artifacts) for text, nlp_artifacts in artifacts]
+            except Exception as exc:  # noqa: BLE001 — raised below, once the zone has closed
+                # An exception through the zone would skip spaCy's restoring of the vocabulary,
+                # and every later batch would fail.
+                failure = exc
+        if failure is None:
+            return found
+        if isinstance(failure, DetectionError):
+            raise failure
+        # The message of a recognizer's exception may quote the text: keep only its type.
+        raise DetectionError(f"detector failed: {type(failure).__name__}") from None
 
     def _allow_listed(self, text: str, result) -> bool:
         return (
