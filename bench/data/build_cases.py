@@ -1281,6 +1281,26 @@ G.update({
     "passphrase": (lambda c: " ".join(c.rng.sample(_WORDS, 4)), "PASSWORD"),
 })
 
+# Children's first names from many cultures, written in Latin script (round 6: labelled CHILD_DATA).
+KID_NAMES = ["Kwame", "Aarav", "Oluwaseun", "Hiroshi", "Mei", "Amara", "Yusuf", "Leilani", "Thabo", "Aylin",
+             "Ximena", "Santiago", "Dmitri", "Anya", "Priya", "Arjun", "Fatima", "Omar", "Zeynep", "Jonas", "Ida",
+             "Siobhan", "Kofi", "Chidi", "Minh", "Nia", "Mateus", "Björn", "Élodie", "Tariq"]
+
+
+def _kid(ctx: Context, index: int) -> str:
+    key = f"kid_value_{index}"
+    if key not in ctx.values:
+        taken = {ctx.values.get(f"kid_value_{i}") for i in range(index)}
+        ctx.values[key] = ctx.rng.choice([n for n in KID_NAMES if n not in taken])
+    return ctx.values[key]
+
+
+G.update({
+    "kid": (lambda c: _kid(c, 0), "CHILD_DATA"),
+    "kid2": (lambda c: _kid(c, 1), "CHILD_DATA"),
+    "kid_lower": (lambda c: _kid(c, 0).lower(), "CHILD_DATA"),
+})
+
 DEV_TEMPLATES: list[T] = [
     # ---------------------------------------------------------------- names: lower case, cues, signatures
     *many("names", [
@@ -1882,6 +1902,63 @@ DEV_TEMPLATES: list[T] = [
         "the average nurse in Spain makes €2,000 a month, make a comparison table",
         "the plan costs €12 a month, write the pricing page",
         "entry-level developers earn 45k a year in Berlin, is that fair?",
+    ], tags=("financial", "dev_extra")),
+    # Round 6: children named or aged the ways parents write them (their names and ages are CHILD_DATA,
+    # unlike the earlier cases, which label a child's name PERSON), with clean look-alikes.
+    *many("children", [
+        "my ⟦7-year-old|CHILD_DATA⟧ keeps waking up at 5am, give me a calmer bedtime routine",
+        "my kids ⟦kid⟧ and ⟦kid2⟧ are off school with a cold, write the absence note",
+        "our twins ⟦kid⟧ and ⟦kid2⟧ (⟦4|CHILD_DATA⟧) start nursery in September, what should we pack?",
+        "⟦kid⟧, my son, is ⟦8|CHILD_DATA⟧ and wants to join a football club — write to the coach",
+        "my daughter (⟦14|CHILD_DATA⟧) wants her own phone, help me write a family phone contract",
+        "my son is ⟦12|CHILD_DATA⟧ and gets bullied on the bus, draft an email to the head teacher",
+        "my eldest, ⟦kid⟧, starts secondary school next week — write a good-luck card",
+        "⟦kid⟧ (⟦11|CHILD_DATA⟧) from class 5b forgot his PE kit again, write a note to his teacher",
+        "my boy ⟦kid⟧ has a fever and I need to cancel his dentist appointment",
+        "my daughter is ⟦nine|CHILD_DATA⟧ and still can't swim, find lessons for beginners",
+        "my son ⟦kid_lower⟧ has a ⟦peanut allergy|HEALTH⟧, write the note for the birthday party host",
+        "my little one ⟦kid⟧ is turning ⟦3|CHILD_DATA⟧ on Sunday, plan a small party",
+        "mon fils ⟦kid⟧, ⟦7 ans|CHILD_DATA⟧, a de la fièvre, écris un mot pour l'école",
+        "mein Sohn ⟦kid⟧ (⟦8|CHILD_DATA⟧) ist krank, schreib eine Entschuldigung für die Schule",
+        "my son has ⟦asthma|HEALTH⟧, he's ⟦9|CHILD_DATA⟧ and hates his inhaler — how do I make it fun?",
+        "⟦kid⟧, ⟦6|CHILD_DATA⟧, is starting piano lessons, write a practice chart",
+        "my son ⟦first⟧ (34) just bought his first house, write a card from his dad",
+    ], tags=("child", "dev_extra")),
+    *many("children", [
+        "how tall is a typical 8 year old?",
+        "my son loves dinosaurs, suggest a museum in London",
+        "my 10 year old car makes a rattling noise, what could it be?",
+        "games for 7-year-olds at a birthday party, please",
+        "my son is a nurse and works nights, suggest a thoughtful gift",
+        "what should a 14 year old know about money?",
+        "our kids love Lego, suggest a rainy-day project",
+        "is 12 too young for a smartphone?",
+    ], tags=("child", "dev_extra")),
+    # Round 6: debts, arrears and pay said of a person in words, with general finance talk.
+    *many("financial_hardship", [
+        "I ⟦owe the bank about 12k|FINANCIAL_SITUATION⟧ and the interest keeps growing, what are my options?",
+        "we're ⟦three months behind on rent|FINANCIAL_SITUATION⟧ and the landlord wants to meet, help me prepare",
+        "my brother ⟦declared bankruptcy|FINANCIAL_SITUATION⟧ last year, can he still rent a flat?",
+        "she's ⟦on universal credit|FINANCIAL_SITUATION⟧ and her hours were cut, what help is there?",
+        "I was ⟦made redundant|FINANCIAL_SITUATION⟧ and ⟦can't pay the mortgage|FINANCIAL_SITUATION⟧, write to "
+        "the lender",
+        "my ⟦credit score tanked after a default|FINANCIAL_SITUATION⟧, how long until it recovers?",
+        "my sister has ⟦£20k in debt|FINANCIAL_SITUATION⟧ on store cards, how do I help without lending her money?",
+        "my husband earns ⟦85k|FINANCIAL_SITUATION⟧ and I'm at home with the kids, do we pay too much tax?",
+        "Employee: ⟦full⟧, Salary: ⟦€58,000|FINANCIAL_SITUATION⟧, start 1 March — draft the offer letter",
+        "my mum ⟦went bankrupt|FINANCIAL_SITUATION⟧ in 2019 and is ashamed, how do I talk to her about it?",
+        "I ⟦missed two EMIs|FINANCIAL_SITUATION⟧ on my car loan, write to the bank asking for more time",
+        "she ⟦owes the landlord £1,200|FINANCIAL_SITUATION⟧ and wants a payment plan, draft the letter",
+    ], tags=("financial", "dev_extra")),
+    *many("financial_hardship", [
+        "how does a mortgage work?",
+        "what's the average salary of a nurse in Ireland?",
+        "the company's debt rose to €2bn last year, summarise the annual report",
+        "we need to pay off the technical debt in the billing service, write a plan",
+        "set the default timeout to 30 seconds in my config",
+        "our startup has no debt and 18 months of runway, write the investor update",
+        "what is a credit default swap?",
+        "the starting salary for this role is €45,000, write the job ad",
     ], tags=("financial", "dev_extra")),
 ]
 

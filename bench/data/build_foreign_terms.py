@@ -145,8 +145,12 @@ def unaccented(term: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+# Unaccented forms that are English words or abbreviations: "lon" (longitude) for Swedish "lön".
+ENGLISH_LOOKALIKES = frozenset({"lon"})
+
+
 def with_unaccented(terms: list[str]) -> list[str]:
-    return sorted({variant for term in terms for variant in (term, unaccented(term))})
+    return sorted({variant for term in terms for variant in (term, unaccented(term))} - ENGLISH_LOOKALIKES)
 
 
 def build() -> dict[str, list[str]]:

@@ -237,15 +237,18 @@ COPULA_ANCHORS = frozenset({"i'm", "im", "she's", "he's", "they're", "we're", "a
                             "identify", "identifies", "identified", "being"})
 FIRST_PERSON = frozenset({"i", "i'm", "im", "i've", "ive", "i'd", "i'll", "my", "mine", "myself", "we", "we're",
                           "our", "ours"})
-# The same in the other languages of data/foreign_terms.txt ("ich bin schwanger", "mon fils", "mia madre"),
-# without the short ones that are English words or abbreviations too ("ma", "mi", "min", "io", "yo").
+# The same in the other languages of data/foreign_terms.txt ("ich bin schwanger", "notre fille"), without
+# the words that are English words or abbreviations too ("soy milk", "Mon:", "MIA", "nos.", "mitt"):
+# those count only right before the term ("soy afiliada al sindicato", "mam raka") ...
+FIRST_PERSON_HOMOGRAPHS = frozenset("soy mon mes mis mam mia mio nos moi mitt".split())
 FIRST_PERSON_ELSEWHERE = frozenset(
-    "ich mein meine meinen meinem meiner meines mich mir wir unser unsere unserem unseren unserer je j'ai moi mon "
-    "mes nous notre nos tengo estoy soy mis mío mía nuestro nuestra nuestros nuestras sono mio mia miei mie abbiamo "
-    "siamo nostro nostra ik mijn wij onze jestem mam mój moja moje mojego mojej mojemu jag mitt mina vår vårt våra "
-    "olen minulla minun minä meillä".split()
+    "ich mein meine meinen meinem meiner meines mich mir wir unser unsere unserem unseren unserer je j'ai nous "
+    "notre tengo estoy mío mía nuestro nuestra nuestros nuestras sono miei mie abbiamo siamo nostro nostra ik mijn "
+    "wij onze jestem mój moja moje mojego mojej mojemu jag mina vår vårt våra olen minulla minun minä meillä".split()
 )
 FIRST_PERSON = FIRST_PERSON | FIRST_PERSON_ELSEWHERE
+# ... or, as possessives, before a relation ("mon fils", "mi madre", "mia madre", "mitt barn").
+POSSESSIVES_ELSEWHERE = frozenset("mon ma mes mi mis mia mio mitt min".split())
 THIRD_PERSON = frozenset({"he", "she", "he's", "she's", "his", "her", "hers", "him", "himself", "herself"})
 RELATIONS = frozenset(
     "son daughter child kid kids children baby toddler husband wife partner spouse boyfriend girlfriend fiance "
@@ -285,10 +288,10 @@ TIGHT_FILLERS = frozenset(
     "converted".split()
 )
 # Fillers that make "my <relation> ... <term>" a statement about the relation ("my dad has MS",
-# "my wife is Jewish"), unlike "my colleague Christian".
+# "my wife is Jewish", "my brother owes"), unlike "my colleague Christian".
 _STATING = frozenset(
     "is are was were am been identifies identify has have had got gets suffers suffered suffering diagnosed with "
-    "on taking started stopped living became become converted".split()
+    "on taking started stopped living became become converted owe owes owed earn earns".split()
 )
 TIGHT_ANCHORS = FIRST_PERSON | THIRD_PERSON | frozenset({"they", "their", "am"})
 _GENERIC_DETERMINERS = frozenset({"a", "an", "any", "every", "each", "some", "no"})
@@ -336,6 +339,7 @@ def is_about_a_person(
     person_spans: Iterable[tuple[int, int]] = (),
     sentence_words: Callable[[], frozenset[str]] = lambda: frozenset(),
     previous_words: Callable[[], frozenset[str]] = lambda: frozenset(),
+    question: Callable[[], bool] = lambda: False,
 ) -> bool:
     """Whether the hit's sentence ties it to a person (see the module docstring)."""
     lo, hi = sentence
@@ -366,12 +370,16 @@ def is_about_a_person(
             return False
         if word in anchors and not (k > 0 and tokens[k - 1][0] in _GENERIC_DETERMINERS):
             return True
+        if word in POSSESSIVES_ELSEWHERE and k + 1 < hit.first and tokens[k + 1][0] in RELATIONS:
+            return True  # "mon fils a un cancer"
+        if word in FIRST_PERSON_HOMOGRAPHS and k == hit.first - 1:
+            return True  # "soy afiliada al sindicato"
     # After the term, a possessive relation: "diabetes runs in my family", "insulin for my daughter".
     for k in range(hit.last + 1, min(len(tokens) - 1, hit.last + 1 + anchoring.window_after)):
         word, _, w_end = tokens[k]
         if w_end > hi:
             break
-        if word in _POSSESSIVES and tokens[k + 1][0] in RELATIONS:
+        if (word in _POSSESSIVES or word in POSSESSIVES_ELSEWHERE) and tokens[k + 1][0] in RELATIONS:
             return True
     # A named person in the same sentence ("Patient Matteo Bianchi, 54, presents with ...").
     # Not the term itself taken for a name: "Parkinson's disease", "Wie wird Krebs behandelt?".
@@ -379,13 +387,16 @@ def is_about_a_person(
     if any(lo <= p_start < hi and abs(p_start - term_start) < 120 and not (p_start < term_end and term_start < p_end)
            for p_start, p_end in person_spans):
         return True
-    return _implied_subject(tokens, hit, lo, anchoring, previous_words)
+    return _implied_subject(tokens, hit, lo, previous_words, question)
 
 
-# A sentence that opens on one of these says something of the writer, subject left out: "Been on
-# sertraline for two years", "Had a miscarriage in March", "Got an eviction notice today".
+# A sentence that opens on one of these, the term within _IMPLIED_REACH words, says something of the
+# writer with the subject left out: "Been on sertraline for two years", "Had a miscarriage in March",
+# "Got an eviction notice today" (not "Dealing with a bug in the cancer registry API").
+_IMPLIED_REACH = 4
 _IMPLIED_I = frozenset("been have had got suffering recovering struggling dealing".split())
-# ... or, after a sentence about someone, of that person: "My mum is 82. Has dementia and ...".
+# ... or, after a sentence about someone, of that person, when it is no question: "My mum is 82. Has
+# dementia and ..." (not "My sister is a nurse. Is diabetes type 2 reversible?").
 _IMPLIED_THIRD = frozenset("has is was had got takes suffers".split())
 # Words after the opening verb that give it another subject ("Have you had shingles?", "Has anyone
 # tried Ozempic?") or make it general ("Is the NHS ...", "Had a look at the diabetes data").
@@ -398,12 +409,12 @@ _ERRANDS = frozenset("look read chat go think question questions meeting call qu
 
 
 def _implied_subject(tokens: Sequence[tuple[str, int, int]], hit: Hit, sentence_start: int,
-                     anchoring: Anchoring, previous_words: Callable[[], frozenset[str]]) -> bool:
+                     previous_words: Callable[[], frozenset[str]], question: Callable[[], bool]) -> bool:
     """The sentence opens on a verb with its subject left out, and the term is in its reach."""
     first = hit.first
     while first > 0 and tokens[first - 1][1] >= sentence_start:
         first -= 1
-        if hit.first - first > anchoring.window_before:
+        if hit.first - first > _IMPLIED_REACH:
             return False
     after = tokens[first + 1][0] if first + 1 < hit.first else ""
     if first == hit.first or after in _NOT_IMPLIED:
@@ -413,10 +424,14 @@ def _implied_subject(tokens: Sequence[tuple[str, int, int]], hit: Hit, sentence_
     opening = tokens[first][0]
     if opening in _IMPLIED_I:
         return True
-    if opening in _IMPLIED_THIRD and after not in _ARTICLES:
+    if opening in _IMPLIED_THIRD and after not in _ARTICLES and not question():
         previous = previous_words()
         return not previous.isdisjoint(THIRD_PERSON) or not previous.isdisjoint(RELATIONS)
     return False
+
+
+# "Huntington's disease", "Graves' disease", "Tourette syndrome": a name before these is the condition's.
+_EPONYM_HEADS = frozenset({"disease", "syndrome", "palsy", "disorder", "sarcoma", "lymphoma", "ulcer", "sign"})
 
 
 def _in_person(tokens: Sequence[tuple[str, int, int]], k: int, person_spans: Iterable[tuple[int, int]]) -> bool:
@@ -433,8 +448,9 @@ def _tight_anchor(tokens: Sequence[tuple[str, int, int]], hit: Hit, sentence_sta
         word, w_start, _ = tokens[k]
         if w_start < sentence_start:
             return False
-        if person_spans and (copula or k == hit.first - 1) and _in_person(tokens, k, person_spans):
-            return True  # "Tom is diabetic", "Maria earns", "Anna's stroke"
+        if (person_spans and (copula or k == hit.first - 1) and _in_person(tokens, k, person_spans)
+                and not (k == hit.first - 1 and hit.term.words[0] in _EPONYM_HEADS)):
+            return True  # "Tom is diabetic", "Maria earns", "Anna's stroke" (not "Huntington's disease")
         if word == "as":  # "as a Roma woman", not "such as Muslims"
             return k + 1 < len(tokens) and tokens[k + 1][0] in ("a", "an") and (
                 k == 0 or tokens[k - 1][0] not in ("such", "well", "same"))
@@ -536,6 +552,16 @@ def person_spans_from(nlp_artifacts) -> list[tuple[int, int]]:
     return [(e.start_char, e.end_char) for e in entities if getattr(e, "label_", "") == "PERSON"]
 
 
+def _opens_with_a_question(text: str, lo: int, hi: int) -> bool:
+    """The sentence's first clause asks: "Has depression become more common?" (not "Has debts he
+    hides from us, how do I bring it up?")."""
+    clause = _CLAUSE_END.split(text[lo:hi], maxsplit=1)[0]
+    return clause.rstrip().endswith("?")
+
+
+_CLAUSE_END = re.compile(r"[,;]")
+
+
 def build_hits_by_sentence(text: str, lexicon: Lexicon, anchoring: Anchoring, nlp_artifacts=None,
                            stopwords: frozenset[str] = frozenset()) -> Iterator[tuple[Hit, int, int]]:
     """Hits that are about a person, with their character spans; at most one per word."""
@@ -565,7 +591,10 @@ def build_hits_by_sentence(text: str, lexicon: Lexicon, anchoring: Anchoring, nl
                 s_index += 1
             words_here = functools.partial(sentence_words, s_index)
             words_before = functools.partial(sentence_words, s_index - 1) if s_index else frozenset
-            if is_about_a_person(tokens, hit, sentences[s_index], anchoring, persons, words_here, words_before):
+            lo, hi = sentences[s_index]
+            question = functools.partial(_opens_with_a_question, text, lo, hi)
+            if is_about_a_person(tokens, hit, sentences[s_index], anchoring, persons, words_here, words_before,
+                                 question):
                 chosen = (hit, start, end)
                 break
         if chosen is None:

@@ -188,7 +188,9 @@ class HealthDataRecognizer(LexiconRecognizer):
         # "my cancer research grant", "our diabetes awareness campaign", "MS Office"
         "research researcher researchers charity charities awareness fundraiser fundraising industry market "
         "startup conference campaign patients office word excel teams access sql windows dos edge paint project "
-        "outlook azure exchange staring looking dataset datasets data statistics stats guidelines".split())),))
+        "outlook azure exchange staring looking dataset datasets data statistics stats guidelines "
+        # "the Krebs cycle", "the cancer registry API", "the diabetes dashboard", "the HIV clinic scheduling system"
+        "cycle registry api app apps database dashboard association foundation society prevalence".split())),))
     SCORE = 0.65
 
     def analyze(self, text: str, entities: list[str] | None = None, nlp_artifacts=None) -> list[RecognizerResult]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -382,15 +381,12 @@ def test_thread_safe(recognizer: SecretsRecognizer) -> None:
             assert list(pool.map(lambda p: spans(recognizer.analyze(p, None)), prompts)) == expected
 
 
-def test_large_prompt_is_cheap(recognizer: SecretsRecognizer) -> None:
+def test_secrets_are_found_in_a_large_prompt(recognizer: SecretsRecognizer) -> None:
+    # Speed is the benchmark's business (bench/perf); this checks the findings at 20 KB.
     filler = "The password field must be reset; see https://example.com/a/b?x=1 and version 2.4.1. " * 240
     text = filler[:10_000] + f"\nDB_PASSWORD=correcthorse\n{PEM}\n" + filler[:10_000]
-    started = time.perf_counter()
-    for _ in range(10):
-        results = recognizer.analyze(text, None)
-    per_call = (time.perf_counter() - started) / 10
+    results = recognizer.analyze(text, None)
     assert spans(results) == expected_spans(text, [("PASSWORD", "correcthorse"), ("PRIVATE_KEY", PEM)])
-    assert per_call < 0.1, f"{per_call * 1000:.1f} ms for {len(text)} characters"
 
 
 @pytest.mark.parametrize(
@@ -402,10 +398,9 @@ def test_large_prompt_is_cheap(recognizer: SecretsRecognizer) -> None:
         pytest.param("//a/" * 5000 + ":_authToken=x", id="npmrc-like"),
     ],
 )
-def test_pathological_input_stays_cheap(recognizer: SecretsRecognizer, text: str) -> None:
-    started = time.perf_counter()
+def test_pathological_input_finishes(recognizer: SecretsRecognizer, text: str) -> None:
+    # Each of these once backtracked for minutes; a regression shows as a stalled suite, not a flaky timer.
     recognizer.analyze(text, None)
-    assert time.perf_counter() - started < 1.0
 
 
 def test_residency_recognizers_includes_secrets() -> None:
