@@ -14,8 +14,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -40,6 +42,8 @@ DEFAULT_CACHE_SIZE = 4096
 # findings on every bench set).
 DEFAULT_SPACY_REMOVE = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
 DEFAULT_REGEX_TIMEOUT_S = 1.0
+# Texts analysed in one spaCy memory zone: no word of a prompt stays in memory longer (SpanAnalyzer).
+ZONE_TEXTS = 1024
 # The allow list is for public names and domains: it never silences a secret, a card, an ID.
 ALLOW_LISTABLE = frozenset({Category.PII, Category.QUASI})
 
@@ -174,8 +178,7 @@ class SpanAnalyzer:
         self._min_threshold = min([settings.score_threshold, *settings.type_thresholds.values()])
         self._allowed = frozenset(term.strip().casefold() for term in settings.allow_list)
         self._nlp = analyzer.nlp_engine.get_nlp(settings.language)
-        # A memory zone belongs to the whole vocabulary: one batch at a time.
-        self._zone_lock = threading.Lock()
+        self._zone = _MemoryZone.of(self._nlp)
 
     @classmethod
     def load(cls, settings: DetectionSettings) -> SpanAnalyzer:
@@ -192,9 +195,8 @@ class SpanAnalyzer:
     def spans(self, texts: Sequence[str]) -> list[tuple[Span, ...]]:
         """Spans per text; raises DetectionError, whose message never quotes the text."""
         failure: Exception | None = None
-        # spaCy's vocabulary would keep every word of every prompt for the life of the process,
-        # and grow without bound: what a batch adds is dropped when its memory zone closes.
-        with self._zone_lock, self._nlp.memory_zone():
+        with self._zone.lock:
+            self._zone.open()
             try:
                 # One spaCy pass over the batch; Presidio's recognizers then reuse its artifacts.
                 artifacts = list(
@@ -203,14 +205,20 @@ class SpanAnalyzer:
                 found = [self._spans_of(text, nlp_artifacts) for text, nlp_artifacts in artifacts]
             except Exception as exc:  # noqa: BLE001 — raised below, once the zone has closed
                 # An exception through the zone would skip spaCy's restoring of the vocabulary,
-                # and every later batch would fail.
+                # and every later batch would fail: close it first.
                 failure = exc
+            self._zone.count(len(texts), close=failure is not None)
         if failure is None:
             return found
         if isinstance(failure, DetectionError):
             raise failure
         # The message of a recognizer's exception may quote the text: keep only its type.
         raise DetectionError(f"detector failed: {type(failure).__name__}") from None
+
+    def forget_words(self) -> None:
+        """Drop every word the texts analysed since the last call added to spaCy's vocabulary."""
+        with self._zone.lock:
+            self._zone.close()
 
     def _allow_listed(self, text: str, result) -> bool:
         return (
@@ -252,6 +260,46 @@ class SpanAnalyzer:
                 key=lambda span: (span.start, span.end, span.entity_type),
             )
         )
+
+
+class _MemoryZone:
+    """spaCy's vocabulary keeps every word it sees for the life of the process (and grows without
+    bound); a memory zone drops what was added in it. A zone belongs to a whole pipeline, so there
+    is one per spaCy `Language`, used one batch at a time. It spans up to ZONE_TEXTS texts: inside
+    one, spaCy caches the words it has tokenized, and a zone per batch made detection 7 % dearer.
+    """
+
+    _by_pipeline: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+    _registry_lock = threading.Lock()
+
+    def __init__(self, nlp) -> None:
+        self._nlp = nlp
+        self.lock = threading.Lock()
+        self._zone: AbstractContextManager | None = None
+        self._texts = 0
+
+    @classmethod
+    def of(cls, nlp) -> _MemoryZone:
+        with cls._registry_lock:
+            zone = cls._by_pipeline.get(nlp)
+            if zone is None:
+                zone = cls._by_pipeline[nlp] = cls(nlp)
+            return zone
+
+    def open(self) -> None:
+        if self._zone is None:
+            self._zone = self._nlp.memory_zone()
+            self._zone.__enter__()
+
+    def count(self, texts: int, *, close: bool) -> None:
+        self._texts += texts
+        if close or self._texts >= ZONE_TEXTS:
+            self.close()
+
+    def close(self) -> None:
+        zone, self._zone, self._texts = self._zone, None, 0
+        if zone is not None:
+            zone.__exit__(None, None, None)
 
 
 SpanBackend = Callable[[Sequence[str]], list[tuple[Span, ...]]]

@@ -40,6 +40,7 @@ log = logging.getLogger("residency.workers")
 DEFAULT_MAX_BATCH = 32
 DEFAULT_RESULT_TIMEOUT_S = 30.0
 _CALLER_SLACK_S = 5.0
+_IDLE_FORGET_S = 1.0
 _STOP = None
 
 
@@ -204,6 +205,8 @@ def _worker_main(connection: Connection, settings: DetectionSettings) -> None:
         return
     connection.send(("ready", ""))
     while True:
+        if not connection.poll(_IDLE_FORGET_S):
+            analyzer.forget_words()  # idle: no word of a prompt waits in memory for the next batch
         try:
             texts = connection.recv()
         except EOFError:

@@ -263,17 +263,36 @@ def test_lowercase_lemma_artifacts_are_presidios_artifacts_for_lowercase_lemmas(
         assert ours.scores == presidios.scores and ours.nlp_engine is engine
 
 
-def test_no_word_of_a_prompt_stays_in_spacys_vocabulary():
+PLANTED_WORDS = ["Zqxvorlemb", "zqxvorlemb", "hunter2zqx", "Qwibblestein"]
+
+
+def planted_prompts() -> list[str]:
+    return [f"My password is {PLANTED_WORDS[2]}, ask {PLANTED_WORDS[0]} {PLANTED_WORDS[3]}.", PLANTED_WORDS[1]]
+
+
+def test_no_word_of_a_prompt_stays_in_spacys_vocabulary_once_forgotten():
     analyzer = SpanAnalyzer.load(DetectionSettings())
     strings = analyzer._nlp.vocab.strings
-    planted = ["Zqxvorlemb", "zqxvorlemb", "hunter2zqx", "Qwibblestein"]
     before = len(strings)
 
-    spans = analyzer.spans([f"My password is {planted[2]}, ask {planted[0]} {planted[3]}.", planted[1]])
+    spans = analyzer.spans(planted_prompts())
+    analyzer.forget_words()  # what a detection worker does when idle for a second
 
     assert any(s.entity_type == "PASSWORD" for s in spans[0])
-    assert not any(word in strings for word in planted)
+    assert not any(word in strings for word in PLANTED_WORDS)
     assert len(strings) == before
+
+
+def test_words_are_forgotten_every_zone_texts_texts(monkeypatch):
+    import policy.detect
+
+    monkeypatch.setattr(policy.detect, "ZONE_TEXTS", 2)
+    analyzer = SpanAnalyzer.load(DetectionSettings())
+    strings = analyzer._nlp.vocab.strings
+
+    analyzer.spans(planted_prompts())  # two texts: the zone closes after them
+
+    assert not any(word in strings for word in PLANTED_WORDS)
 
 
 def test_presidio_errors_are_logged_without_the_text(detector, caplog):
