@@ -175,11 +175,10 @@ HEADER = """\
 
 def main() -> int:
     sys.path.insert(0, str(ROOT))
-    from policy.recognizers._lexicon import render_vocabulary
+    from policy.recognizers._lexicon import write_vocabulary
 
     sections = build()
-    OUTPUT.write_text(render_vocabulary(HEADER, sections), encoding="utf-8")
-    print(", ".join(f"{name} {len(terms)}" for name, terms in sections.items()), "->", OUTPUT)
+    print(write_vocabulary(OUTPUT, HEADER, sections))
     return 0
 
 

@@ -206,11 +206,10 @@ def main(argv: list[str]) -> int:
         print(__doc__, file=sys.stderr)
         return 2
     sys.path.insert(0, str(ROOT))
-    from policy.recognizers._lexicon import render_vocabulary
+    from policy.recognizers._lexicon import write_vocabulary
 
     sections = build(Path(argv[0]), Path(argv[1]))
-    OUTPUT.write_text(render_vocabulary(HEADER, {name: sorted(terms) for name, terms in sections.items()}), encoding="utf-8")
-    print(", ".join(f"{name} {len(terms)}" for name, terms in sections.items()), "->", OUTPUT)
+    print(write_vocabulary(OUTPUT, HEADER, {name: sorted(terms) for name, terms in sections.items()}))
     return 0
 
 

@@ -250,6 +250,10 @@ def run_prompts(
     return run
 
 
+def _paced_phase(share: float) -> str:
+    return f"paced{round(share * 100)}"
+
+
 def _poisson_offsets(count: int, rate: float) -> list[float]:
     """Arrival times (s from the start) of `count` requests at `rate` per second, seeded for repeatability."""
     rng = random.Random(count)
@@ -468,7 +472,7 @@ def main(argv=None) -> int:
     # 0. corpus
     warm_counts = {f"warm-c{c}": 2 * c for c in args.concurrency}
     phases = {"warmup": 64, **warm_counts, **{f"c{c}": args.requests for c in args.concurrency}}
-    phases |= {f"paced{round(share * 100)}": max(16, args.requests // 2) for share in PACED_LOADS}
+    phases |= {_paced_phase(share): max(16, args.requests // 2) for share in PACED_LOADS}
     corpus = build_corpus(args.seed, phases, args.conversations)
 
     # 1. the sidecar, and the benchmark's own models while it loads
@@ -521,7 +525,7 @@ def _run(args, out: Report, info, load_before, corpus: Corpus, sidecar: Sidecar)
     # 5. open loop at shares of the best throughput
     best = max(r.throughput for r in runs)
     paced = [
-        run_prompts(f"paced{round(share * 100)}", sidecar.address, corpus.prompts[f"paced{round(share * 100)}"],
+        run_prompts(_paced_phase(share), sidecar.address, corpus.prompts[_paced_phase(share)],
                     PACED_CLIENTS, sidecar_pid=pid, sampler=sampler, rate=share * best)
         for share in PACED_LOADS
     ]

@@ -521,14 +521,18 @@ def term_table(entity_type: str, mode: str, terms: str) -> list[tuple[str, str, 
 DATA_DIR = Path(__file__).with_name("data")
 
 
-def render_vocabulary(header: str, sections: Mapping[str, Iterable[str]]) -> str:
-    """A vocabulary file's text, as `vocabulary` reads it back: the header (comment lines), then
-    per section a "[section]" line and one term a line."""
+def write_vocabulary(path: Path, header: str, sections: Mapping[str, Iterable[str]]) -> str:
+    """Write a vocabulary file as `vocabulary` reads it back: the header (comment lines), then per
+    section a "[section]" line and one term a line. Returns what was written, for the build log."""
     lines = [header]
+    counts = []
     for name, terms in sections.items():
+        terms = list(terms)
         lines.append(f"[{name}]\n")
         lines.extend(f"{term}\n" for term in terms)
-    return "".join(lines)
+        counts.append(f"{name} {len(terms)}")
+    path.write_text("".join(lines), encoding="utf-8")
+    return f"{', '.join(counts)} -> {path}"
 
 
 def vocabulary(file_name: str) -> dict[str, list[str]]:
